@@ -1,0 +1,1 @@
+Console.Error.WriteLine("usage: Dns.EnvInjector print|exec|webhook"); return 2;

@@ -1,0 +1,34 @@
+using Dns.Core.Metrics;
+using Dns.Core.Pipeline;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Dns.Server.Hosting;
+
+/// <summary>How to build a server from a Corefile.</summary>
+public sealed class DnsServerOptions
+{
+    /// <summary>Port for keys without one (<c>-dns.port</c>).</summary>
+    public int DefaultPort { get; init; } = 53;
+
+    /// <summary>UDP worker threads (one socket each).</summary>
+    public int UdpWorkers { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Logging.</summary>
+    public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
+
+    /// <summary>Metrics registry.</summary>
+    public MetricsRegistry Metrics { get; init; } = MetricsRegistry.Default;
+
+    /// <summary>Clock.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Directives available.</summary>
+    public PluginRegistry Registry { get; init; } = BuiltinPlugins.Create();
+
+    /// <summary>Suppress the start-up banner (<c>-quiet</c>).</summary>
+    public bool Quiet { get; init; } = true;
+
+    /// <summary>Where the banner goes.</summary>
+    public TextWriter Output { get; init; } = Console.Out;
+}

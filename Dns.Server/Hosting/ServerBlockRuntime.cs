@@ -1,0 +1,24 @@
+using Dns.Core.Corefile;
+using Dns.Core.Pipeline;
+
+namespace Dns.Server.Hosting;
+
+/// <summary>A set-up server block: its config, plugins and composed chain.</summary>
+internal sealed class ServerBlockRuntime
+{
+    public ServerBlockRuntime(ServerBlock block, BlockConfig config, IReadOnlyList<IDnsPlugin> plugins, DnsRequestDelegate chain)
+    {
+        Block = block;
+        Config = config;
+        Plugins = plugins;
+        Chain = chain;
+    }
+
+    public ServerBlock Block { get; }
+
+    public BlockConfig Config { get; }
+
+    public IReadOnlyList<IDnsPlugin> Plugins { get; }
+
+    public DnsRequestDelegate Chain { get; }
+}

@@ -1,0 +1,131 @@
+using System.Runtime.InteropServices;
+using Dns.Core.Corefile;
+using Microsoft.Extensions.Logging;
+
+namespace Dns.Server.Hosting;
+
+/// <summary>The process: flags, Corefile, start, wait for SIGTERM/SIGINT, stop.</summary>
+internal static class ServerCommand
+{
+    public static int Run(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
+    {
+        CommandLine cl;
+        try
+        {
+            cl = CommandLine.Parse(args);
+        }
+        catch (ArgumentException e)
+        {
+            stderr.WriteLine(e.Message);
+            stderr.Write(CommandLine.Usage);
+            return 2;
+        }
+        if (cl.Version)
+        {
+            stdout.WriteLine("CoreDNS-" + DnsServerHost.CompatibleVersion);
+            stdout.WriteLine($"linux/{(RuntimeInformation.OSArchitecture == Architecture.X64 ? "amd64" : RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant())}, dotnet{Environment.Version}, Dns.Server");
+            return 0;
+        }
+        var registry = BuiltinPlugins.Create();
+        if (cl.Plugins)
+        {
+            stdout.WriteLine("Server types:");
+            stdout.WriteLine("  dns");
+            stdout.WriteLine();
+            stdout.WriteLine("Caddyfile loaders:");
+            stdout.WriteLine("  flag");
+            stdout.WriteLine("  default");
+            stdout.WriteLine();
+            stdout.WriteLine("Other plugins:");
+            foreach (var n in registry.Names)
+            {
+                stdout.WriteLine("  dns." + n);
+            }
+            return 0;
+        }
+
+        string text;
+        string file;
+        if (cl.Conf == "stdin")
+        {
+            text = stdin.ReadToEnd();
+            file = "stdin";
+        }
+        else if (File.Exists(cl.Conf))
+        {
+            file = cl.Conf;
+            text = File.ReadAllText(cl.Conf);
+        }
+        else if (cl.ConfGiven)
+        {
+            stderr.WriteLine($"[FATAL] open {cl.Conf}: no such file or directory");
+            return 1;
+        }
+        else
+        {
+            file = "Corefile";
+            text = ".:" + cl.DnsPort.ToString(System.Globalization.CultureInfo.InvariantCulture) + " {\n    whoami\n    log\n}\n";
+        }
+
+        using var loggerFactory = LoggerFactory.Create(b =>
+        {
+            b.ClearProviders();
+            b.SetMinimumLevel(LogLevel.Information);
+            b.AddProvider(new CoreDnsLoggerProvider(stdout));
+        });
+        var options = new DnsServerOptions
+        {
+            DefaultPort = cl.DnsPort,
+            LoggerFactory = loggerFactory,
+            Registry = registry,
+            Quiet = cl.Quiet,
+            Output = stdout,
+        };
+        DnsServerHost host;
+        try
+        {
+            host = DnsServerHost.Create(text, file, options);
+            host.StartAsync().GetAwaiter().GetResult();
+        }
+        catch (CorefileException e)
+        {
+            stderr.WriteLine(e.Message);
+            return 1;
+        }
+        catch (InvalidOperationException e)
+        {
+            stderr.WriteLine("[FATAL] " + e.Message);
+            return 1;
+        }
+        if (cl.PidFile is not null)
+        {
+            try
+            {
+                File.WriteAllText(cl.PidFile, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                stderr.WriteLine($"[FATAL] Could not write pidfile: {e.Message}");
+                host.StopAsync().GetAwaiter().GetResult();
+                return 1;
+            }
+        }
+
+        using var stop = new ManualResetEventSlim();
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Set(); });
+        using var intr = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Set(); });
+        stop.Wait();
+        host.StopAsync().GetAwaiter().GetResult();
+        if (cl.PidFile is not null)
+        {
+            try
+            {
+                File.Delete(cl.PidFile);
+            }
+            catch (IOException)
+            {
+            }
+        }
+        return 0;
+    }
+}
