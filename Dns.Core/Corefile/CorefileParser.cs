@@ -160,6 +160,10 @@ public sealed partial class CorefileParser
                 }
                 return keys;
             }
+            if (Is(t, "}"))
+            {
+                throw new CorefileException(t.File, t.Line, "Unexpected token '}', expecting a server block key");
+            }
             var text = t.Text;
             if (text.Length > 0)
             {
