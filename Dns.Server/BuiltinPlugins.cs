@@ -10,6 +10,13 @@ public static class BuiltinPlugins
     {
         var r = new PluginRegistry();
         r.Register(new Plugins.Whoami.WhoamiSetup());
+        r.Register(new Plugins.Errors.ErrorsSetup());
+        r.Register(new Plugins.Log.LogSetup());
+        r.Register(new Plugins.Hosts.HostsSetup());
+        r.Register(new Plugins.Chaos.ChaosSetup());
+        r.Register(new Plugins.Any.AnySetup());
+        r.Register(new Plugins.Bind.BindSetup());
+        r.Register(new Plugins.Bufsize.BufsizeSetup());
         return r;
     }
 }
