@@ -10,6 +10,12 @@ public static class BuiltinPlugins
     {
         var r = new PluginRegistry();
         r.Register(new Plugins.Whoami.WhoamiSetup());
+        r.Register(new Plugins.Health.HealthSetup());
+        r.Register(new Plugins.Ready.ReadySetup());
+        r.Register(new Plugins.Metrics.MetricsSetup());
+        r.Register(new Plugins.Reload.ReloadSetup());
+        r.Register(new Plugins.Loop.LoopSetup());
+        r.Register(new Plugins.Loadbalance.LoadbalanceSetup());
         return r;
     }
 }

@@ -35,6 +35,9 @@ internal sealed class ServerProcess : IDisposable
 
     private bool _shuttingDown;
 
+    /// <summary>Values plugins keep across reloads (the last <c>coredns_reload_version_info</c> child, ...).</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, object> Items { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The host, for <c>reload</c>.</summary>
     public DnsServerHost? Host { get; set; }
 
