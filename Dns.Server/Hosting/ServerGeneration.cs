@@ -24,15 +24,6 @@ internal sealed class ServerGeneration
         Blocks = blocks;
         Groups = groups;
         DefaultPort = defaultPort;
-        var ready = new List<IReadinessCheck>();
-        foreach (var b in blocks)
-        {
-            if (b.Block.Has("ready"))
-            {
-                ready.AddRange(b.ReadinessChecks);
-            }
-        }
-        ReadyChecks = ready;
     }
 
     public ServerInstance Instance { get; }
@@ -44,7 +35,21 @@ internal sealed class ServerGeneration
     public int DefaultPort { get; }
 
     /// <summary>Readiness checks of the blocks that enable <c>ready</c>.</summary>
-    public IReadOnlyList<IReadinessCheck> ReadyChecks { get; }
+    public IReadOnlyList<IReadinessCheck> ReadyChecks
+    {
+        get
+        {
+            var ready = new List<IReadinessCheck>();
+            foreach (var b in Blocks)
+            {
+                if (b.Block.Has("ready"))
+                {
+                    ready.AddRange(b.ReadinessChecks);
+                }
+            }
+            return ready;
+        }
+    }
 
     /// <summary>Completes once this generation's listeners answer queries.</summary>
     public Task Listening => _listening.Task;

@@ -24,11 +24,14 @@ internal sealed class LoopProbe
         _time = time ?? TimeProvider.System;
     }
 
-    public static TimeSpan Deadline { get; } = TimeSpan.FromSeconds(30);
+    /// <summary>How long to keep trying (CoreDNS: 30 s).</summary>
+    public TimeSpan Deadline { get; init; } = TimeSpan.FromSeconds(30);
 
-    public static TimeSpan RetryDelay { get; } = TimeSpan.FromSeconds(1);
+    /// <summary>Pause after a try that got no answer.</summary>
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
 
-    public static TimeSpan DisableDelay { get; } = TimeSpan.FromSeconds(2);
+    /// <summary>How long the plugin keeps counting after the probe was answered.</summary>
+    public TimeSpan DisableDelay { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Runs the probe against <paramref name="target"/>; returns once it was answered or gave up.</summary>
     public async Task RunAsync(IPEndPoint target, CancellationToken cancellationToken)
