@@ -23,6 +23,7 @@ public static class BuiltinPlugins
         r.Register(new Plugins.Reload.ReloadSetup());
         r.Register(new Plugins.Loop.LoopSetup());
         r.Register(new Plugins.Loadbalance.LoadbalanceSetup());
+        r.Register(new Dns.Plugins.Forward.ForwardSetup());
         return r;
     }
 }
