@@ -263,18 +263,25 @@ public sealed partial class ApiServerSource : IClusterSource
 
     private async Task RebuildLoopAsync(CancellationToken cancellationToken)
     {
+        var window = _options.Timing.CoalesceDelay;
+        long? lastPublish = null;
         try
         {
             while (await _dirty.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                // Fold a burst (a relist, a rollout) into one snapshot; the window is short enough that a new
-                // service is answerable well within 100 ms of its watch event.
-                if (_options.Timing.CoalesceDelay > TimeSpan.Zero && Current.Synced)
+                // Leading-edge throttle: a lone change is published at once; a burst (a relist, a rollout) is folded
+                // into at most one snapshot per window, so a new service is answerable well within 100 ms.
+                if (lastPublish is { } last && window > TimeSpan.Zero && Current.Synced)
                 {
-                    await Task.Delay(_options.Timing.CoalesceDelay, _time, cancellationToken).ConfigureAwait(false);
+                    var wait = window - _time.GetElapsedTime(last);
+                    if (wait > TimeSpan.Zero)
+                    {
+                        await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+                    }
                 }
                 _dirty.Reader.TryRead(out _);
                 Publish(Build());
+                lastPublish = _time.GetTimestamp();
             }
         }
         catch (OperationCanceledException)

@@ -328,6 +328,8 @@ public sealed class ApiServerSourceTests(ITestOutputHelper output)
         var samples = new List<double>();
         for (var i = 0; i < 20; i++)
         {
+            // Space samples beyond the coalescing window: this measures one lone change, not the burst throttle.
+            await Task.Delay(30);
             var name = "lat" + i;
             var seen = WaitForAsync(source, s => s.GetService("demo", name) is not null);
             var sw = Stopwatch.StartNew();
