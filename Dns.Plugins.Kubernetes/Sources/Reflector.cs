@@ -143,8 +143,13 @@ internal sealed partial class Reflector<TObject, TItem>
                     Interlocked.Increment(ref _expired);
                     _expiredMetric.Inc();
                     LogExpired(_logger, _resource, ResourceVersion);
-                    needList = true;
-                    continue;
+                    if (!needList)
+                    {
+                        // The watch's resourceVersion is too old: relist at once.
+                        needList = true;
+                        continue;
+                    }
+                    // A LIST itself got 410 (an expired continue token): retry it after a pause, not in a tight loop.
                 }
                 if (code is 401 or 403)
                 {
@@ -266,9 +271,9 @@ internal sealed partial class Reflector<TObject, TItem>
                 Apply(type, obj);
             }
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && watchCts.IsCancellationRequested)
+        catch (Exception) when (!cancellationToken.IsCancellationRequested && watchCts.IsCancellationRequested)
         {
-            // Cancelled by the watchdog or by a 410: handled below.
+            // Cancelled by the watchdog or by a 410 (surfacing as cancellation or as an I/O error): handled below.
         }
         finally
         {

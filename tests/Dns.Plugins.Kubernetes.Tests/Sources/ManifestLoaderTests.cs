@@ -74,6 +74,18 @@ public sealed class ManifestLoaderTests
     }
 
     [Theory]
+    [InlineData("metadata: {name: s, labels: {version: 2, beta: true}}\nspec: {ports: [{port: 53}]}", 53)]
+    [InlineData("metadata: {name: s}\nspec: {ports: [{port: 0053, targetPort: dns}]}", 53)]
+    [InlineData("metadata: {name: s}\nspec: {ports: [{port: \"8080\", targetPort: 8080}]}", 8080)]
+    [InlineData("metadata: {name: s, annotations: {note: ~}}\nspec:\n  ports:\n  - port: +443\n    name: 'https'", 443)]
+    public void LoadText_YamlScalarTyping_LikeKubectl(string body, int port)
+    {
+        var content = ManifestLoader.LoadText("apiVersion: v1\nkind: Service\n" + body + "\n", "typing.yaml");
+        var svc = Assert.Single(content.Services);
+        Assert.Equal(port, svc.Spec.Ports[0].Port);
+    }
+
+    [Theory]
     [InlineData("apiVersion: v1\nkind: Service\nmetadata: {namespace: x}\n", "line 1: Service \"\": metadata.name is required")]
     [InlineData("apiVersion: v1\nkind: Service\nmetadata: {name: svc}\nspec: {ports: [{port: abc}]}\n", "line 1: Service \"svc\"")]
     [InlineData("apiVersion: v1\nmetadata: {name: x}\n", "object without 'kind'")]
