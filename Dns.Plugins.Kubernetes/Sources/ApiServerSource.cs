@@ -33,6 +33,7 @@ public sealed partial class ApiServerSource : IClusterSource
     private ClusterSnapshot _current = ClusterSnapshot.Empty;
     private long _serial;
     private int _started;
+    private int _disposed;
 
     /// <summary>Creates the source; nothing is contacted before <see cref="StartAsync"/>.</summary>
     public ApiServerSource(ApiSourceOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? time = null, MetricsRegistry? metrics = null)
@@ -132,6 +133,10 @@ public sealed partial class ApiServerSource : IClusterSource
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
         await _stop.CancelAsync().ConfigureAwait(false);
         try
         {
@@ -329,7 +334,7 @@ public sealed partial class ApiServerSource : IClusterSource
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Kubernetes API synced: {Services} services, {Slices} endpoint slices")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Kubernetes API synced: {Services} services, {Slices} endpoint slices")]
     private static partial void LogSynced(ILogger logger, int services, int slices);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Building the cluster snapshot failed")]

@@ -215,7 +215,14 @@ internal sealed partial class Reflector<TObject, TItem>
         Interlocked.Increment(ref _lists);
         _relistMetric.Inc();
         _objectsMetric.Set(fresh.Count);
-        LogListed(_logger, _resource, fresh.Count, ResourceVersion);
+        if (_synced)
+        {
+            LogRelisted(_logger, _resource, fresh.Count, ResourceVersion);
+        }
+        else
+        {
+            LogListed(_logger, _resource, fresh.Count, ResourceVersion);
+        }
         _synced = true;
         Changed?.Invoke(relevant);
     }
@@ -429,8 +436,11 @@ internal sealed partial class Reflector<TObject, TItem>
         Relist,
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Listed {Resource}: {Count} objects at resourceVersion {ResourceVersion}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Listed {Resource}: {Count} objects at resourceVersion {ResourceVersion}")]
     private static partial void LogListed(ILogger logger, string resource, int count, string resourceVersion);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Relisted {Resource}: {Count} objects at resourceVersion {ResourceVersion}")]
+    private static partial void LogRelisted(ILogger logger, string resource, int count, string resourceVersion);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Watch of {Resource} expired at resourceVersion {ResourceVersion} (410 Gone); relisting")]
     private static partial void LogExpired(ILogger logger, string resource, string resourceVersion);
