@@ -10,6 +10,7 @@ public static class BuiltinPlugins
     {
         var r = new PluginRegistry();
         r.Register(new Plugins.Whoami.WhoamiSetup());
+        r.Register(new Dns.Plugins.Kubernetes.KubernetesSetup());
         return r;
     }
 }
