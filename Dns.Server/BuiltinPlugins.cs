@@ -11,6 +11,7 @@ public static class BuiltinPlugins
         var r = new PluginRegistry();
         r.Register(new Plugins.Whoami.WhoamiSetup());
         r.Register(new Dns.Plugins.Kubernetes.KubernetesSetup());
+        r.Register(new Dns.Plugins.Kubernetes.External.ExternalSetup());
         return r;
     }
 }

@@ -51,6 +51,14 @@ internal sealed class K8sHarness
         return ctx.Response;
     }
 
+    /// <summary>Runs <paramref name="plugin"/> (e.g. k8s_external) with the same next handler and resolver.</summary>
+    public async Task<DnsMessage?> QueryAsync(IDnsPlugin plugin, DnsCase c)
+    {
+        var ctx = new DnsContext(c.ToQuery(), DnsTransport.Udp, new IPEndPoint(IPAddress.Parse("10.240.0.1"), 40212)) { Resolver = Resolver };
+        await plugin.InvokeAsync(ctx, Next).ConfigureAwait(false);
+        return ctx.Response;
+    }
+
     public static string NextLine(string qname) => $"{qname} 0 IN TXT \"{NextMarker}\"";
 
     private static ValueTask Next(DnsContext ctx)
@@ -76,6 +84,14 @@ internal sealed class K8sHarness
             else if (name == "ext.interwebs.test." && q.Type == DnsRecordType.Aaaa)
             {
                 r.Answers.Add(new AaaaRecord(q.Name, 300, IPAddress.Parse("2001:db8::10")));
+            }
+            else if (name == "lb.cloud.test." && q.Type == DnsRecordType.A)
+            {
+                r.Answers.Add(new ARecord(q.Name, 120, IPAddress.Parse("198.51.100.7")));
+            }
+            else if (name == "lb.cloud.test." && q.Type == DnsRecordType.Aaaa)
+            {
+                r.Answers.Add(new AaaaRecord(q.Name, 120, IPAddress.Parse("2001:db8::7")));
             }
             else if (name == "big.interwebs.test.")
             {
