@@ -166,23 +166,4 @@ public sealed class KubernetesSetupTests
 
     [Fact]
     public void BuiltinPlugins_RegistersKubernetes() => Assert.True(Server.BuiltinPlugins.Create().Contains("kubernetes"));
-
-    [Theory]
-    [InlineData("5s", 5000)]
-    [InlineData("250ms", 250)]
-    [InlineData("1m30s", 90000)]
-    [InlineData("1.5h", 5400000)]
-    [InlineData("0", 0)]
-    public void GoDuration_Valid_Parsed(string text, long ms)
-    {
-        Assert.True(GoDuration.TryParse(text, out var t));
-        Assert.Equal(ms, (long)t.TotalMilliseconds);
-    }
-
-    [Theory]
-    [InlineData("")]
-    [InlineData("5")]
-    [InlineData("5x")]
-    [InlineData("s")]
-    public void GoDuration_Invalid_Rejected(string text) => Assert.False(GoDuration.TryParse(text, out _));
 }
