@@ -17,6 +17,13 @@ public static class BuiltinPlugins
         r.Register(new Plugins.Any.AnySetup());
         r.Register(new Plugins.Bind.BindSetup());
         r.Register(new Plugins.Bufsize.BufsizeSetup());
+        r.Register(new Plugins.Health.HealthSetup());
+        r.Register(new Plugins.Ready.ReadySetup());
+        r.Register(new Plugins.Metrics.MetricsSetup());
+        r.Register(new Plugins.Reload.ReloadSetup());
+        r.Register(new Plugins.Loop.LoopSetup());
+        r.Register(new Plugins.Loadbalance.LoadbalanceSetup());
+        r.Register(new Dns.Plugins.Forward.ForwardSetup());
         return r;
     }
 }

@@ -1,0 +1,11 @@
+namespace Dns.Plugins.Kubernetes.Data;
+
+/// <summary>A Namespace.</summary>
+public sealed class NamespaceInfo
+{
+    /// <summary>Name.</summary>
+    public required string Name { get; init; }
+
+    /// <summary><c>metadata.labels</c>.</summary>
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+}
