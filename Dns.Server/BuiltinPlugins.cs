@@ -11,6 +11,7 @@ public static class BuiltinPlugins
         var r = new PluginRegistry();
         r.Register(new Plugins.Whoami.WhoamiSetup());
         r.Register(new Dns.Plugins.Forward.ForwardSetup());
+        r.Register(new Plugins.Cache.CacheSetup());
         return r;
     }
 }
