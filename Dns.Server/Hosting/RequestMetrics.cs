@@ -19,6 +19,8 @@ internal sealed class RequestMetrics
     public const string Dropped = "dropped";
 
     private readonly Dictionary<string, ZoneReporter> _zones;
+    private readonly string[] _keys;
+    private readonly ZoneReporter[] _reporters;
     private readonly ZoneReporter _dropped;
 
     public RequestMetrics(CoreMetrics metrics, string server, IEnumerable<string> zones)
@@ -29,6 +31,8 @@ internal sealed class RequestMetrics
             _zones[z] = new ZoneReporter(metrics, server, z);
         }
         _dropped = new ZoneReporter(metrics, server, Dropped);
+        _keys = [.. _zones.Keys];
+        _reporters = [.. _zones.Values];
     }
 
     /// <summary>Zones reported (blocks with <c>prometheus</c>).</summary>
@@ -49,9 +53,23 @@ internal sealed class RequestMetrics
             }
             reporter = _dropped;
         }
-        else if (!_zones.TryGetValue(ctx.Zone, out reporter))
+        else
         {
-            return;
+            // The router hands out its own key strings, so a reference scan finds the zone without hashing.
+            reporter = null;
+            var keys = _keys;
+            for (var i = 0; i < keys.Length; i++)
+            {
+                if (ReferenceEquals(keys[i], ctx.Zone))
+                {
+                    reporter = _reporters[i];
+                    break;
+                }
+            }
+            if (reporter is null && (keys.Length == 0 || !_zones.TryGetValue(ctx.Zone, out reporter)))
+            {
+                return;
+            }
         }
         reporter.Report(ctx);
     }
