@@ -1,3 +1,4 @@
+using Dns.Core.Corefile;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;

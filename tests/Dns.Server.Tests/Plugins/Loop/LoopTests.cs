@@ -17,7 +17,7 @@ public sealed class LoopTests
     [InlineData("loop {\n}")]
     public void Setup_InvalidSyntax_Fails(string directive)
     {
-        Assert.Throws<CorefileException>(() => PluginHarness.Create(".:53 {\n    " + directive + "\n}\n"));
+        Assert.Throws<CorefileException>(() => Dns.Testing.PluginHarness.Create(".:53 {\n    " + directive + "\n}\n"));
     }
 
     [Theory]
