@@ -8,7 +8,7 @@ public sealed class WhoamiPluginTests
     [Fact]
     public async Task Query_AnyName_ReturnsClientAddressAndPortInAdditional()
     {
-        var h = PluginHarness.Create("example.org {\n    whoami\n}\n");
+        var h = Dns.Testing.PluginHarness.Create("example.org {\n    whoami\n}\n");
         var reply = await h.QueryAsync(new DnsCase("Example.org.", DnsRecordType.A));
         DnsAssert.Matches(new DnsCase("Example.org.", DnsRecordType.A)
         {
@@ -22,7 +22,7 @@ public sealed class WhoamiPluginTests
     [InlineData("whoami {\n}")]
     public void Setup_WithArguments_FailsWithLine(string directive)
     {
-        var e = Assert.Throws<Dns.Core.Corefile.CorefileException>(() => PluginHarness.Create(".:53 {\n    " + directive + "\n}\n"));
+        var e = Assert.Throws<Dns.Core.Corefile.CorefileException>(() => Dns.Testing.PluginHarness.Create(".:53 {\n    " + directive + "\n}\n"));
         Assert.Equal(2, e.Line);
     }
 }
