@@ -1,1 +1,9 @@
-Console.Error.WriteLine("usage: Dns.EnvInjector print|exec|webhook"); return 2;
+using Dns.EnvInjector.Cli;
+using Dns.EnvInjector.Sources;
+
+return await CliRunner.RunAsync(args, new CliContext
+{
+    Out = Console.Out,
+    Error = Console.Error,
+    SourceFactory = ClusterSources.Create,
+}).ConfigureAwait(false);
