@@ -1,0 +1,317 @@
+using System.Threading.Channels;
+using Dns.Core.Metrics;
+using Dns.Plugins.Kubernetes.Data;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Dns.Plugins.Kubernetes.Sources;
+
+/// <summary>
+/// Cluster data from the Kubernetes API: one list+watch reflector each for Services, EndpointSlices (unless
+/// <c>noendpoints</c>), Namespaces and Pods (only for <c>pods verified</c>). Changes are folded into a new immutable
+/// <see cref="ClusterSnapshot"/> after a short coalescing window; <see cref="ClusterSnapshot.Synced"/> turns true once
+/// every reflector has listed once and stays true.
+/// </summary>
+public sealed partial class ApiServerSource : IClusterSource
+{
+    private readonly ApiSourceOptions _options;
+    private readonly ILogger _logger;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly TimeProvider _time;
+    private readonly MetricsRegistry _metrics;
+    private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Channel<bool> _dirty = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Task> _tasks = [];
+    private k8s.Kubernetes? _client;
+    private Reflector<V1Service, ServiceInfo>? _services;
+    private Reflector<V1EndpointSlice, EndpointSliceInfo>? _slices;
+    private Reflector<V1Namespace, NamespaceInfo>? _namespaces;
+    private Reflector<V1Pod, PodInfo>? _pods;
+    private ClusterSnapshot _current = ClusterSnapshot.Empty;
+    private long _serial;
+    private int _started;
+
+    /// <summary>Creates the source; nothing is contacted before <see cref="StartAsync"/>.</summary>
+    public ApiServerSource(ApiSourceOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? time = null, MetricsRegistry? metrics = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _logger = _loggerFactory.CreateLogger("plugin/kubernetes");
+        _time = time ?? TimeProvider.System;
+        _metrics = metrics ?? MetricsRegistry.Default;
+    }
+
+    /// <inheritdoc />
+    public ClusterSnapshot Current => Volatile.Read(ref _current);
+
+    /// <inheritdoc />
+    public event Action<ClusterSnapshot>? Changed;
+
+    /// <summary>Options in use.</summary>
+    public ApiSourceOptions Options => _options;
+
+    /// <summary>Complete LISTs done so far, summed over reflectors (initial lists included).</summary>
+    public int ListCount => (_services?.Lists ?? 0) + (_slices?.Lists ?? 0) + (_namespaces?.Lists ?? 0) + (_pods?.Lists ?? 0);
+
+    /// <summary>410 Gone answers seen so far, summed over reflectors.</summary>
+    public int ExpiredCount => (_services?.Expired ?? 0) + (_slices?.Expired ?? 0) + (_namespaces?.Expired ?? 0) + (_pods?.Expired ?? 0);
+
+    /// <summary>Watches restarted by the idle watchdog, summed over reflectors.</summary>
+    public int WatchdogCount => (_services?.WatchdogFired ?? 0) + (_slices?.WatchdogFired ?? 0) + (_namespaces?.WatchdogFired ?? 0) + (_pods?.WatchdogFired ?? 0);
+
+    /// <summary>Lists every resource once (paged) and returns a synced snapshot; for one-shot tools (EnvInjector).</summary>
+    public static async Task<ClusterSnapshot> ListOnceAsync(ApiSourceOptions options, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
+    {
+        await using var source = new ApiServerSource(options, loggerFactory);
+        source.CreateReflectors();
+        foreach (var task in source.ReflectorLists(cancellationToken))
+        {
+            await task.ConfigureAwait(false);
+        }
+        return source.Build();
+    }
+
+    /// <inheritdoc />
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _started, 1) != 0)
+        {
+            return Task.CompletedTask;
+        }
+        CreateReflectors();
+        var token = _stop.Token;
+        _tasks.Add(Task.Run(() => _services!.RunAsync(token), CancellationToken.None));
+        if (_slices is not null)
+        {
+            _tasks.Add(Task.Run(() => _slices.RunAsync(token), CancellationToken.None));
+        }
+        _tasks.Add(Task.Run(() => _namespaces!.RunAsync(token), CancellationToken.None));
+        if (_pods is not null)
+        {
+            _tasks.Add(Task.Run(() => _pods.RunAsync(token), CancellationToken.None));
+        }
+        _tasks.Add(Task.Run(() => RebuildLoopAsync(token), CancellationToken.None));
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> WaitForSyncAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        if (_synced.Task.IsCompleted)
+        {
+            return true;
+        }
+        try
+        {
+            await _synced.Task.WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(_tasks).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+        _client?.Dispose();
+        _stop.Dispose();
+    }
+
+    private void CreateReflectors()
+    {
+        var client = _client = ClusterClientFactory.Create(_options);
+        var timing = _options.Timing;
+        var labels = string.IsNullOrWhiteSpace(_options.LabelSelector) ? null : _options.LabelSelector;
+        var nsLabels = string.IsNullOrWhiteSpace(_options.NamespaceLabelSelector) ? null : _options.NamespaceLabelSelector;
+        var convertLogger = _logger;
+
+        _services = new Reflector<V1Service, ServiceInfo>(
+            "services",
+            async (cont, limit, ct) =>
+            {
+                var l = await client.CoreV1.ListServiceForAllNamespacesAsync(continueParameter: cont, labelSelector: labels, limit: limit, cancellationToken: ct).ConfigureAwait(false);
+                return new ListPage<V1Service>(l.Items, l.Metadata?.ResourceVersion, l.Metadata?.ContinueProperty);
+            },
+            (rv, timeout, onError, ct) => client.CoreV1.WatchListServiceForAllNamespacesAsync(
+                allowWatchBookmarks: true, labelSelector: labels, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct),
+            o => KubeObjectConverter.ToService(o, convertLogger),
+            DnsEquivalence.Same,
+            timing,
+            _logger,
+            _time,
+            _metrics);
+
+        if (_options.WatchEndpoints)
+        {
+            _slices = new Reflector<V1EndpointSlice, EndpointSliceInfo>(
+                "endpointslices",
+                async (cont, limit, ct) =>
+                {
+                    var l = await client.DiscoveryV1.ListEndpointSliceForAllNamespacesAsync(continueParameter: cont, labelSelector: labels, limit: limit, cancellationToken: ct).ConfigureAwait(false);
+                    return new ListPage<V1EndpointSlice>(l.Items, l.Metadata?.ResourceVersion, l.Metadata?.ContinueProperty);
+                },
+                (rv, timeout, onError, ct) => client.DiscoveryV1.WatchListEndpointSliceForAllNamespacesAsync(
+                    allowWatchBookmarks: true, labelSelector: labels, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct),
+                o => KubeObjectConverter.ToEndpointSlice(o, convertLogger),
+                DnsEquivalence.Same,
+                timing,
+                _logger,
+                _time,
+                _metrics);
+        }
+
+        _namespaces = new Reflector<V1Namespace, NamespaceInfo>(
+            "namespaces",
+            async (cont, limit, ct) =>
+            {
+                var l = await client.CoreV1.ListNamespaceAsync(continueParameter: cont, labelSelector: nsLabels, limit: limit, cancellationToken: ct).ConfigureAwait(false);
+                return new ListPage<V1Namespace>(l.Items, l.Metadata?.ResourceVersion, l.Metadata?.ContinueProperty);
+            },
+            (rv, timeout, onError, ct) => client.CoreV1.WatchListNamespaceAsync(
+                allowWatchBookmarks: true, labelSelector: nsLabels, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct),
+            KubeObjectConverter.ToNamespace,
+            DnsEquivalence.Same,
+            timing,
+            _logger,
+            _time,
+            _metrics);
+
+        if (_options.WatchPods)
+        {
+            _pods = new Reflector<V1Pod, PodInfo>(
+                "pods",
+                async (cont, limit, ct) =>
+                {
+                    var l = await client.CoreV1.ListPodForAllNamespacesAsync(continueParameter: cont, labelSelector: labels, limit: limit, cancellationToken: ct).ConfigureAwait(false);
+                    return new ListPage<V1Pod>(l.Items, l.Metadata?.ResourceVersion, l.Metadata?.ContinueProperty);
+                },
+                (rv, timeout, onError, ct) => client.CoreV1.WatchListPodForAllNamespacesAsync(
+                    allowWatchBookmarks: true, labelSelector: labels, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct),
+                o => KubeObjectConverter.ToPod(o, convertLogger),
+                DnsEquivalence.Same,
+                timing,
+                _logger,
+                _time,
+                _metrics);
+        }
+
+        _services.Changed += OnReflectorChanged;
+        _namespaces.Changed += OnReflectorChanged;
+        if (_slices is not null)
+        {
+            _slices.Changed += OnReflectorChanged;
+        }
+        if (_pods is not null)
+        {
+            _pods.Changed += OnReflectorChanged;
+        }
+    }
+
+    private IEnumerable<Task> ReflectorLists(CancellationToken cancellationToken)
+    {
+        yield return _services!.ListAsync(cancellationToken);
+        if (_slices is not null)
+        {
+            yield return _slices.ListAsync(cancellationToken);
+        }
+        yield return _namespaces!.ListAsync(cancellationToken);
+        if (_pods is not null)
+        {
+            yield return _pods.ListAsync(cancellationToken);
+        }
+    }
+
+    private void OnReflectorChanged(bool relevant)
+    {
+        if (relevant)
+        {
+            Interlocked.Exchange(ref _serial, _time.GetUtcNow().ToUnixTimeSeconds());
+        }
+        _dirty.Writer.TryWrite(true);
+    }
+
+    private bool AllSynced =>
+        _services!.Synced && _namespaces!.Synced && (_slices?.Synced ?? true) && (_pods?.Synced ?? true);
+
+    private async Task RebuildLoopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (await _dirty.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                // Fold a burst (a relist, a rollout) into one snapshot; the window is short enough that a new
+                // service is answerable well within 100 ms of its watch event.
+                if (_options.Timing.CoalesceDelay > TimeSpan.Zero && Current.Synced)
+                {
+                    await Task.Delay(_options.Timing.CoalesceDelay, _time, cancellationToken).ConfigureAwait(false);
+                }
+                _dirty.Reader.TryRead(out _);
+                Publish(Build());
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+        catch (Exception e)
+        {
+            LogRebuildFailed(_logger, e);
+        }
+    }
+
+    private ClusterSnapshot Build()
+    {
+        var serial = Interlocked.Read(ref _serial);
+        if (serial == 0)
+        {
+            serial = _time.GetUtcNow().ToUnixTimeSeconds();
+        }
+        return new ClusterSnapshot(
+            _services!.Items.Values,
+            _slices is null ? [] : _slices.Items.Values,
+            _pods is null ? [] : _pods.Items.Values,
+            _namespaces!.Items.Values,
+            (uint)serial,
+            AllSynced);
+    }
+
+    private void Publish(ClusterSnapshot snapshot)
+    {
+        var wasSynced = Current.Synced;
+        Volatile.Write(ref _current, snapshot);
+        if (snapshot.Synced && !wasSynced)
+        {
+            LogSynced(_logger, snapshot.Services.Count, snapshot.Slices.Count);
+            _synced.TrySetResult();
+        }
+        try
+        {
+            Changed?.Invoke(snapshot);
+        }
+        catch (Exception e)
+        {
+            LogRebuildFailed(_logger, e);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Kubernetes API synced: {Services} services, {Slices} endpoint slices")]
+    private static partial void LogSynced(ILogger logger, int services, int slices);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Building the cluster snapshot failed")]
+    private static partial void LogRebuildFailed(ILogger logger, Exception exception);
+}

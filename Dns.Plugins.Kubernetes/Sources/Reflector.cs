@@ -1,0 +1,440 @@
+using System.Collections.Immutable;
+using System.Net;
+using Dns.Core.Metrics;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+
+namespace Dns.Plugins.Kubernetes.Sources;
+
+/// <summary>One page of a LIST: its items, the list's resourceVersion and the continue token ("" or null at the end).</summary>
+internal readonly record struct ListPage<TObject>(IList<TObject>? Items, string? ResourceVersion, string? Continue);
+
+/// <summary>
+/// Keeps an in-memory copy of one resource kind in step with the API server, the way client-go's reflector does
+/// (KubernetesClient has no informers): paged LIST, then WATCH from the list's resourceVersion with bookmarks; a 410
+/// (as an ERROR event or as the HTTP status of the watch request) relists, and a relist REPLACES the store so that
+/// deletions missed while disconnected disappear (coredns/coredns#3879). Failures back off exponentially with jitter;
+/// a watchdog restarts a watch that went silent. Only converted items are stored, never whole objects.
+/// </summary>
+internal sealed partial class Reflector<TObject, TItem>
+    where TObject : class, IKubernetesObject<V1ObjectMeta>
+    where TItem : class
+{
+    private readonly string _resource;
+    private readonly Func<string?, int, CancellationToken, Task<ListPage<TObject>>> _list;
+    private readonly Func<string, int, Action<Exception>, CancellationToken, IAsyncEnumerable<(WatchEventType, TObject)>> _watch;
+    private readonly Func<TObject, TItem?> _convert;
+    private readonly Func<TItem, TItem, bool> _same;
+    private readonly ReflectorTiming _timing;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly Counter _relistMetric;
+    private readonly Counter _expiredMetric;
+    private readonly Counter _watchMetric;
+    private readonly Counter _errorMetric;
+    private readonly Gauge _objectsMetric;
+    private ImmutableDictionary<string, TItem> _items = ImmutableDictionary.Create<string, TItem>(StringComparer.Ordinal);
+    private int _lists;
+    private int _watches;
+    private int _expired;
+    private int _watchdogFired;
+    private volatile bool _synced;
+
+    public Reflector(
+        string resource,
+        Func<string?, int, CancellationToken, Task<ListPage<TObject>>> list,
+        Func<string, int, Action<Exception>, CancellationToken, IAsyncEnumerable<(WatchEventType, TObject)>> watch,
+        Func<TObject, TItem?> convert,
+        Func<TItem, TItem, bool> same,
+        ReflectorTiming timing,
+        ILogger logger,
+        TimeProvider time,
+        MetricsRegistry metrics)
+    {
+        _resource = resource;
+        _list = list;
+        _watch = watch;
+        _convert = convert;
+        _same = same;
+        _timing = timing;
+        _logger = logger;
+        _time = time;
+        _relistMetric = metrics.Counter("coredns_kubernetes_reflector_lists_total", "Full LISTs (initial and relists) of a resource.", "resource").WithLabels(resource);
+        _expiredMetric = metrics.Counter("coredns_kubernetes_reflector_expired_total", "410 Gone (resourceVersion too old) answers that forced a relist.", "resource").WithLabels(resource);
+        _watchMetric = metrics.Counter("coredns_kubernetes_reflector_watches_total", "WATCH requests started.", "resource").WithLabels(resource);
+        _errorMetric = metrics.Counter("coredns_kubernetes_reflector_errors_total", "Failed LIST or WATCH attempts.", "resource").WithLabels(resource);
+        _objectsMetric = metrics.Gauge("coredns_kubernetes_reflector_objects", "Objects held for a resource.", "resource").WithLabels(resource);
+    }
+
+    /// <summary>Raised after the store changed; the argument says whether DNS answers may differ.</summary>
+    public event Action<bool>? Changed;
+
+    /// <summary>Resource name (services, endpointslices, ...).</summary>
+    public string Resource => _resource;
+
+    /// <summary>Listed at least once.</summary>
+    public bool Synced => _synced;
+
+    /// <summary>Current items keyed by namespace/name.</summary>
+    public ImmutableDictionary<string, TItem> Items => Volatile.Read(ref _items);
+
+    /// <summary>Last resourceVersion seen (list, event or bookmark).</summary>
+    public string ResourceVersion { get; private set; } = "";
+
+    /// <summary>Complete LISTs done.</summary>
+    public int Lists => Volatile.Read(ref _lists);
+
+    /// <summary>WATCH requests started.</summary>
+    public int Watches => Volatile.Read(ref _watches);
+
+    /// <summary>410s seen (event or HTTP).</summary>
+    public int Expired => Volatile.Read(ref _expired);
+
+    /// <summary>Watches cancelled by the idle watchdog.</summary>
+    public int WatchdogFired => Volatile.Read(ref _watchdogFired);
+
+    /// <summary>Lists and watches until <paramref name="cancellationToken"/> is cancelled; never throws otherwise.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var needList = true;
+        var failures = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            TimeSpan? retryAfter = null;
+            try
+            {
+                if (needList)
+                {
+                    await ListAsync(cancellationToken).ConfigureAwait(false);
+                    needList = false;
+                }
+                var outcome = await WatchAsync(cancellationToken).ConfigureAwait(false);
+                switch (outcome)
+                {
+                    case WatchOutcome.Relist:
+                        needList = true;
+                        continue;
+                    case WatchOutcome.Healthy:
+                        failures = 0;
+                        continue;
+                    case WatchOutcome.EndedEarly:
+                        // An empty watch that ended at once: do not spin against a server that closes immediately.
+                        break;
+                    case WatchOutcome.Ended:
+                        continue;
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (HttpOperationException e)
+            {
+                _errorMetric.Inc();
+                var code = (int)e.Response.StatusCode;
+                if (code == (int)HttpStatusCode.Gone)
+                {
+                    Interlocked.Increment(ref _expired);
+                    _expiredMetric.Inc();
+                    LogExpired(_logger, _resource, ResourceVersion);
+                    needList = true;
+                    continue;
+                }
+                if (code is 401 or 403)
+                {
+                    LogForbidden(_logger, _resource, code, Trim(e.Response.Content));
+                }
+                else
+                {
+                    LogHttpError(_logger, _resource, code, Trim(e.Response.Content));
+                    retryAfter = RetryAfter(e);
+                }
+            }
+            catch (Exception e)
+            {
+                _errorMetric.Inc();
+                LogFailure(_logger, _resource, e.GetType().Name, e.Message);
+            }
+
+            var delay = Backoff(failures++);
+            if (retryAfter is { } ra && ra > delay)
+            {
+                delay = ra < _timing.MaxBackoff ? ra : _timing.MaxBackoff;
+            }
+            try
+            {
+                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>One complete paged LIST; replaces the store.</summary>
+    public async Task ListAsync(CancellationToken cancellationToken)
+    {
+        var builder = ImmutableDictionary.CreateBuilder<string, TItem>(StringComparer.Ordinal);
+        string? cont = null;
+        string? rv = null;
+        do
+        {
+            var page = await _list(cont, _timing.PageSize, cancellationToken).ConfigureAwait(false);
+            rv ??= page.ResourceVersion;
+            if (page.Items is { } items)
+            {
+                foreach (var o in items)
+                {
+                    if (o?.Metadata is { } meta && _convert(o) is { } item)
+                    {
+                        builder[Key(meta)] = item;
+                    }
+                }
+            }
+            cont = page.Continue;
+        }
+        while (!string.IsNullOrEmpty(cont));
+
+        var old = Items;
+        var fresh = builder.ToImmutable();
+        var relevant = !_synced || Differs(old, fresh);
+        Volatile.Write(ref _items, fresh);
+        ResourceVersion = rv ?? "";
+        Interlocked.Increment(ref _lists);
+        _relistMetric.Inc();
+        _objectsMetric.Set(fresh.Count);
+        LogListed(_logger, _resource, fresh.Count, ResourceVersion);
+        _synced = true;
+        Changed?.Invoke(relevant);
+    }
+
+    private async Task<WatchOutcome> WatchAsync(CancellationToken cancellationToken)
+    {
+        var timeout = Jitter(_timing.MinWatchTimeout, _timing.MaxWatchTimeout);
+        var timeoutSeconds = Math.Max(1, (int)Math.Ceiling(timeout.TotalSeconds));
+        var idle = _timing.IdleTimeout ?? TimeSpan.FromSeconds(timeoutSeconds + 30);
+        using var watchCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var relist = false;
+        var events = 0;
+        var lastActivity = _time.GetTimestamp();
+        var started = lastActivity;
+        var watchdogFired = false;
+
+        void OnError(Exception e)
+        {
+            Volatile.Write(ref lastActivity, _time.GetTimestamp());
+            if (e is KubernetesException ke)
+            {
+                if (ke.Status?.Code == (int)HttpStatusCode.Gone)
+                {
+                    Interlocked.Increment(ref _expired);
+                    _expiredMetric.Inc();
+                    LogExpired(_logger, _resource, ResourceVersion);
+                }
+                else
+                {
+                    _errorMetric.Inc();
+                    LogWatchStatus(_logger, _resource, ke.Status?.Code ?? 0, ke.Status?.Message ?? ke.Message);
+                }
+                // After an ERROR event the server ends the stream; the only safe continuation is a fresh LIST.
+                relist = true;
+                watchCts.Cancel();
+            }
+            else
+            {
+                _errorMetric.Inc();
+                LogBadWatchLine(_logger, _resource, e.Message);
+            }
+        }
+
+        Interlocked.Increment(ref _watches);
+        _watchMetric.Inc();
+        var watchdog = WatchdogAsync();
+        try
+        {
+            await foreach (var (type, obj) in _watch(ResourceVersion, timeoutSeconds, OnError, watchCts.Token).ConfigureAwait(false))
+            {
+                Volatile.Write(ref lastActivity, _time.GetTimestamp());
+                events++;
+                Apply(type, obj);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && watchCts.IsCancellationRequested)
+        {
+            // Cancelled by the watchdog or by a 410: handled below.
+        }
+        finally
+        {
+            watchCts.Cancel();
+            await watchdog.ConfigureAwait(false);
+        }
+
+        if (relist)
+        {
+            return WatchOutcome.Relist;
+        }
+        if (watchdogFired)
+        {
+            Interlocked.Increment(ref _watchdogFired);
+            LogWatchdog(_logger, _resource, idle.TotalSeconds);
+            return WatchOutcome.Ended;
+        }
+        var lived = _time.GetElapsedTime(started);
+        if (lived >= _timing.HealthyAfter)
+        {
+            return WatchOutcome.Healthy;
+        }
+        return events == 0 && lived < TimeSpan.FromSeconds(1) ? WatchOutcome.EndedEarly : WatchOutcome.Ended;
+
+        async Task WatchdogAsync()
+        {
+            var period = idle / 4;
+            if (period < TimeSpan.FromMilliseconds(10))
+            {
+                period = TimeSpan.FromMilliseconds(10);
+            }
+            try
+            {
+                while (!watchCts.IsCancellationRequested)
+                {
+                    await Task.Delay(period, _time, watchCts.Token).ConfigureAwait(false);
+                    if (_time.GetElapsedTime(Volatile.Read(ref lastActivity)) > idle)
+                    {
+                        watchdogFired = true;
+                        await watchCts.CancelAsync().ConfigureAwait(false);
+                        return;
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // The watch ended.
+            }
+        }
+    }
+
+    private void Apply(WatchEventType type, TObject obj)
+    {
+        var meta = obj?.Metadata;
+        if (meta is null)
+        {
+            return;
+        }
+        if (!string.IsNullOrEmpty(meta.ResourceVersion))
+        {
+            ResourceVersion = meta.ResourceVersion;
+        }
+        var key = Key(meta);
+        var items = Items;
+        bool relevant;
+        switch (type)
+        {
+            case WatchEventType.Added:
+            case WatchEventType.Modified:
+                var item = _convert(obj!);
+                if (item is null)
+                {
+                    return;
+                }
+                relevant = !items.TryGetValue(key, out var old) || !_same(old, item);
+                items = items.SetItem(key, item);
+                break;
+            case WatchEventType.Deleted:
+                if (!items.ContainsKey(key))
+                {
+                    return;
+                }
+                relevant = true;
+                items = items.Remove(key);
+                break;
+            default:
+                // Bookmark: only the resourceVersion moves.
+                return;
+        }
+        Volatile.Write(ref _items, items);
+        _objectsMetric.Set(items.Count);
+        Changed?.Invoke(relevant);
+    }
+
+    private bool Differs(ImmutableDictionary<string, TItem> old, ImmutableDictionary<string, TItem> fresh)
+    {
+        if (old.Count != fresh.Count)
+        {
+            return true;
+        }
+        foreach (var kv in fresh)
+        {
+            if (!old.TryGetValue(kv.Key, out var o) || !_same(o, kv.Value))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private TimeSpan Backoff(int failures)
+    {
+        var baseMs = _timing.InitialBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(failures, 20));
+        var capped = Math.Min(baseMs, _timing.MaxBackoff.TotalMilliseconds);
+        // Full jitter in [capped/2, capped]: many DNS pods must not hammer a recovering API server in lockstep.
+        return TimeSpan.FromMilliseconds(capped * (0.5 + (Random.Shared.NextDouble() * 0.5)));
+    }
+
+    private static TimeSpan Jitter(TimeSpan min, TimeSpan max) =>
+        max <= min ? min : min + ((max - min) * Random.Shared.NextDouble());
+
+    private static TimeSpan? RetryAfter(HttpOperationException e)
+    {
+        if (e.Response.Headers is { } headers && headers.TryGetValue("Retry-After", out var values))
+        {
+            foreach (var v in values)
+            {
+                if (int.TryParse(v, out var seconds) && seconds > 0)
+                {
+                    return TimeSpan.FromSeconds(seconds);
+                }
+            }
+        }
+        return null;
+    }
+
+    private static string Key(V1ObjectMeta meta) =>
+        string.IsNullOrEmpty(meta.NamespaceProperty) ? meta.Name ?? "" : meta.NamespaceProperty + "/" + meta.Name;
+
+    private static string Trim(string? s) => s is null ? "" : s.Length > 300 ? s[..300] : s;
+
+    private enum WatchOutcome
+    {
+        Ended,
+        EndedEarly,
+        Healthy,
+        Relist,
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Listed {Resource}: {Count} objects at resourceVersion {ResourceVersion}")]
+    private static partial void LogListed(ILogger logger, string resource, int count, string resourceVersion);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Watch of {Resource} expired at resourceVersion {ResourceVersion} (410 Gone); relisting")]
+    private static partial void LogExpired(ILogger logger, string resource, string resourceVersion);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Access to {Resource} denied ({Code}): check the RBAC ClusterRole of the DNS service account (list and watch on {Resource}): {Body}")]
+    private static partial void LogForbidden(ILogger logger, string resource, int code, string body);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Kubernetes API request for {Resource} failed with HTTP {Code}: {Body}")]
+    private static partial void LogHttpError(ILogger logger, string resource, int code, string body);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Kubernetes API request for {Resource} failed: {Type}: {Message}")]
+    private static partial void LogFailure(ILogger logger, string resource, string type, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Watch of {Resource} returned error status {Code}: {Message}; relisting")]
+    private static partial void LogWatchStatus(ILogger logger, string resource, int code, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Watch of {Resource} sent an unreadable event: {Message}")]
+    private static partial void LogBadWatchLine(ILogger logger, string resource, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Watch of {Resource} silent for {Seconds:0.#}s; restarting it")]
+    private static partial void LogWatchdog(ILogger logger, string resource, double seconds);
+}
