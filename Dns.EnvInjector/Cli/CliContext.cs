@@ -11,8 +11,8 @@ internal sealed class CliContext
     /// <summary>Standard error.</summary>
     public required TextWriter Error { get; init; }
 
-    /// <summary>Creates the cluster source.</summary>
-    public required ClusterSourceFactory SourceFactory { get; init; }
+    /// <summary>Where services come from.</summary>
+    public required IClusterAccess Access { get; init; }
 
     /// <summary>Called once a webhook listens, with its port (tests use port 0).</summary>
     public Action<int>? WebhookStarted { get; init; }

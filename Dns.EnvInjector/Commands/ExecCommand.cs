@@ -26,17 +26,20 @@ internal static partial class ExecCommand
     /// <summary>Runs the command; returns the exit code.</summary>
     public static async Task<int> RunAsync(CliOptions options, CliContext context, CancellationToken cancellationToken)
     {
-        var source = await ServiceSource.OpenAsync(context.SourceFactory, options.Source, options.Timeout, cancellationToken).ConfigureAwait(false);
+        var runner = new Runner(options.CommandLine);
+        if (!options.Watch)
+        {
+            var snapshot = await context.Access.LoadOnceAsync(options.Source, options.Timeout, cancellationToken).ConfigureAwait(false);
+            EnvComputation.WarnIfNamespaceMissing(snapshot, options, context);
+            using var signals = runner.HandleSignals();
+            return await runner.RunOnceAsync(EnvComputation.Compute(snapshot, options)).ConfigureAwait(false);
+        }
+        var source = await ServiceSource.FollowAsync(context.Access, options.Source, options.Timeout, cancellationToken).ConfigureAwait(false);
         await using (source.ConfigureAwait(false))
         {
             EnvComputation.WarnIfNamespaceMissing(source.Current, options, context);
-            var runner = new Runner(options.CommandLine);
-            using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => runner.Forward(c, SigTerm));
-            using var hup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c => runner.Forward(c, SigHup));
-            using var intr = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => c.Cancel = true);
-            return options.Watch
-                ? await WatchAsync(runner, source, options, context, cancellationToken).ConfigureAwait(false)
-                : await runner.RunOnceAsync(EnvComputation.Compute(source.Current, options)).ConfigureAwait(false);
+            using var signals = runner.HandleSignals();
+            return await WatchAsync(runner, source, options, context, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -89,6 +92,17 @@ internal static partial class ExecCommand
         }
     }
 
+    private sealed class Registrations(PosixSignalRegistration[] registrations) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var r in registrations)
+            {
+                r.Dispose();
+            }
+        }
+    }
+
     [LibraryImport("libc", SetLastError = true)]
     private static partial int kill(int pid, int sig);
 
@@ -97,6 +111,13 @@ internal static partial class ExecCommand
         private volatile Process? _child;
 
         public bool Stopping { get; private set; }
+
+        public IDisposable HandleSignals() => new Registrations(
+        [
+            PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => Forward(c, SigTerm)),
+            PosixSignalRegistration.Create(PosixSignal.SIGHUP, c => Forward(c, SigHup)),
+            PosixSignalRegistration.Create(PosixSignal.SIGINT, c => c.Cancel = true),
+        ]);
 
         public async Task<int> RunOnceAsync(IReadOnlyList<EnvVar> vars)
         {

@@ -31,7 +31,7 @@ internal static class WebhookCommand
         {
             throw new CliException("cannot load --tls-cert " + options.TlsCert + " / --tls-key " + options.TlsKey + ": " + e.Message, 1, e);
         }
-        var source = await ServiceSource.OpenAsync(context.SourceFactory, options.Source, options.Timeout, cancellationToken).ConfigureAwait(false);
+        var source = await ServiceSource.FollowAsync(context.Access, options.Source, options.Timeout, cancellationToken).ConfigureAwait(false);
         await using (source.ConfigureAwait(false))
         {
             var handler = new AdmissionHandler(() => source.Current, selector, options.EnableServiceLinks);

@@ -1,22 +1,27 @@
 using Dns.EnvInjector.Cli;
+using Dns.EnvInjector.Rules;
 using Dns.Plugins.Kubernetes.Data;
 
 namespace Dns.EnvInjector.Sources;
 
-/// <summary>Opens a cluster source and waits for its first complete list, turning failures into user-facing errors.</summary>
+/// <summary>Starting a following source with clear errors, and the namespace-exists rule.</summary>
 internal static class ServiceSource
 {
-    /// <summary>Creates, starts and syncs the source; throws <see cref="CliException"/> with a clear message on failure.</summary>
-    public static async Task<IClusterSource> OpenAsync(ClusterSourceFactory factory, SourceOptions options, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Lists once (so that a bad manifest or an unreachable cluster fails with its real cause), then creates, starts and
+    /// syncs a source that follows changes. Throws <see cref="CliException"/>.
+    /// </summary>
+    public static async Task<IClusterSource> FollowAsync(IClusterAccess access, SourceOptions options, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        await access.LoadOnceAsync(options, timeout, cancellationToken).ConfigureAwait(false);
         IClusterSource source;
         try
         {
-            source = factory(options);
+            source = access.CreateSource(options);
         }
         catch (Exception e) when (e is not OperationCanceledException and not CliException)
         {
-            throw new CliException("cannot use " + options.Describe() + ": " + Message(e), 1, e);
+            throw new CliException("cannot use " + options.Describe() + ": " + e.Message, 1, e);
         }
         try
         {
@@ -28,11 +33,6 @@ internal static class ServiceSource
             }
             return source;
         }
-        catch (Exception e) when (e is not OperationCanceledException and not CliException)
-        {
-            await source.DisposeAsync().ConfigureAwait(false);
-            throw new CliException("cannot list services from " + options.Describe() + ": " + Message(e), 1, e);
-        }
         catch
         {
             await source.DisposeAsync().ConfigureAwait(false);
@@ -41,12 +41,12 @@ internal static class ServiceSource
     }
 
     /// <summary>
-    /// Whether <paramref name="ns"/> is known to exist: a Namespace object, <c>default</c>, or (sources without
-    /// Namespace objects, such as manifests) any service in it.
+    /// Whether <paramref name="ns"/> is known to exist: a Namespace object, <c>default</c>, or any service in it
+    /// (manifests need not declare their namespaces).
     /// </summary>
     public static bool NamespaceExists(ClusterSnapshot snapshot, string ns)
     {
-        if (ns == EnvInjector.Rules.EnvVarRules.MasterServiceNamespace || snapshot.GetNamespace(ns) is not null)
+        if (ns == EnvVarRules.MasterServiceNamespace || snapshot.GetNamespace(ns) is not null)
         {
             return true;
         }
@@ -58,18 +58,5 @@ internal static class ServiceSource
             }
         }
         return false;
-    }
-
-    private static string Message(Exception e)
-    {
-        var m = e.Message;
-        for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
-        {
-            if (!m.Contains(inner.Message, StringComparison.Ordinal))
-            {
-                m += ": " + inner.Message;
-            }
-        }
-        return m;
     }
 }
