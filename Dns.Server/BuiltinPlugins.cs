@@ -10,6 +10,20 @@ public static class BuiltinPlugins
     {
         var r = new PluginRegistry();
         r.Register(new Plugins.Whoami.WhoamiSetup());
+        r.Register(new Plugins.Errors.ErrorsSetup());
+        r.Register(new Plugins.Log.LogSetup());
+        r.Register(new Plugins.Hosts.HostsSetup());
+        r.Register(new Plugins.Chaos.ChaosSetup());
+        r.Register(new Plugins.Any.AnySetup());
+        r.Register(new Plugins.Bind.BindSetup());
+        r.Register(new Plugins.Bufsize.BufsizeSetup());
+        r.Register(new Plugins.Health.HealthSetup());
+        r.Register(new Plugins.Ready.ReadySetup());
+        r.Register(new Plugins.Metrics.MetricsSetup());
+        r.Register(new Plugins.Reload.ReloadSetup());
+        r.Register(new Plugins.Loop.LoopSetup());
+        r.Register(new Plugins.Loadbalance.LoadbalanceSetup());
+        r.Register(new Dns.Plugins.Forward.ForwardSetup());
         return r;
     }
 }

@@ -52,18 +52,43 @@ public sealed class CorefileDispenser
             _cursor++;
             return _tokens.Count > 0;
         }
-        if (_cursor >= _tokens.Count)
-        {
-            return false;
-        }
-        if (_cursor < _tokens.Count - 1
-            && _tokens[_cursor].File == _tokens[_cursor + 1].File
-            && _tokens[_cursor].Line + LineBreaks(_cursor) == _tokens[_cursor + 1].Line)
+        if (_cursor < _tokens.Count - 1 && _tokens[_cursor].IsSameLine(_tokens[_cursor + 1]))
         {
             _cursor++;
             return true;
         }
         return false;
+    }
+
+    /// <summary>Moves to the next token only if it starts a new line; false at the end or when it is on this line.</summary>
+    public bool NextLine()
+    {
+        if (_cursor < 0)
+        {
+            _cursor++;
+            return _tokens.Count > 0;
+        }
+        if (_cursor < _tokens.Count - 1 && !_tokens[_cursor].IsSameLine(_tokens[_cursor + 1]))
+        {
+            _cursor++;
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>Loads the next <paramref name="count"/> arguments; null when the line has fewer.</summary>
+    public string[]? Args(int count)
+    {
+        var args = new string[count];
+        for (var i = 0; i < count; i++)
+        {
+            if (!NextArg())
+            {
+                return null;
+            }
+            args[i] = Val;
+        }
+        return args;
     }
 
     /// <summary>Moves to the next line of a <c>{ }</c> block; false when the block ends or there is none.</summary>
@@ -132,17 +157,4 @@ public sealed class CorefileDispenser
     /// <summary>An error at the current token, formatted.</summary>
     public CorefileException Errf(string format, params object[] args) =>
         new(File, Line, string.Format(CultureInfo.InvariantCulture, format, args));
-
-    private int LineBreaks(int index)
-    {
-        var n = 0;
-        foreach (var c in _tokens[index].Text)
-        {
-            if (c == '\n')
-            {
-                n++;
-            }
-        }
-        return _tokens[index].Quoted ? n : 0;
-    }
 }

@@ -3,12 +3,13 @@ using System.Text;
 namespace Dns.Core.Corefile;
 
 /// <summary>
-/// Splits Corefile text into tokens as Caddy's lexer does: whitespace separates, <c>"..."</c> quotes (backslash
-/// escapes a quote; newlines allowed), <c>#</c> outside quotes comments to end of line, <c>\r</c> and a UTF-8 BOM ignored.
+/// Splits Corefile text into tokens as Caddy's lexer does: whitespace separates, a token starting with <c>"</c> runs
+/// to the closing quote (backslash escapes a quote, any other backslash is kept; newlines allowed) and ends there,
+/// <c>#</c> outside quotes comments to end of line (also in the middle of a token), <c>\r</c> and a UTF-8 BOM are ignored.
 /// </summary>
 public static class CorefileLexer
 {
-    /// <summary>Tokenizes <paramref name="text"/>.</summary>
+    /// <summary>Tokenizes <paramref name="text"/>; an unterminated quoted string is a <see cref="CorefileException"/>.</summary>
     public static List<CorefileToken> Tokenize(string text, string file)
     {
         var tokens = new List<CorefileToken>();
@@ -16,7 +17,6 @@ public static class CorefileLexer
         var line = 1;
         var tokenLine = 1;
         var quoted = false;
-        var wasQuoted = false;
         var escaped = false;
         var comment = false;
         var i = 0;
@@ -31,41 +31,27 @@ public static class CorefileLexer
             {
                 continue;
             }
-            if (comment)
-            {
-                if (c == '\n')
-                {
-                    comment = false;
-                    line++;
-                }
-                continue;
-            }
             if (quoted)
             {
-                if (escaped)
-                {
-                    if (c != '"')
-                    {
-                        sb.Append('\\');
-                    }
-                    sb.Append(c);
-                    escaped = false;
-                    if (c == '\n')
-                    {
-                        line++;
-                    }
-                    continue;
-                }
-                if (c == '\\')
+                if (!escaped && c == '\\')
                 {
                     escaped = true;
                     continue;
                 }
-                if (c == '"')
+                if (!escaped && c == '"')
                 {
+                    // Caddy ends a quoted token at its closing quote: "a"b is two tokens.
+                    tokens.Add(new CorefileToken(sb.ToString(), file, tokenLine, Quoted: true));
+                    sb.Clear();
                     quoted = false;
                     continue;
                 }
+                if (escaped && c != '"')
+                {
+                    // Only quotes can be escaped; every other backslash stays.
+                    sb.Append('\\');
+                }
+                escaped = false;
                 if (c == '\n')
                 {
                     line++;
@@ -73,14 +59,13 @@ public static class CorefileLexer
                 sb.Append(c);
                 continue;
             }
+            if (c == '\n')
+            {
+                comment = false;
+            }
             if (char.IsWhiteSpace(c))
             {
-                if (sb.Length > 0 || wasQuoted)
-                {
-                    tokens.Add(new CorefileToken(sb.ToString(), file, tokenLine, wasQuoted));
-                    sb.Clear();
-                    wasQuoted = false;
-                }
+                Flush(tokens, sb, file, tokenLine);
                 if (c == '\n')
                 {
                     line++;
@@ -89,24 +74,20 @@ public static class CorefileLexer
             }
             if (c == '#')
             {
-                if (sb.Length > 0 || wasQuoted)
-                {
-                    tokens.Add(new CorefileToken(sb.ToString(), file, tokenLine, wasQuoted));
-                    sb.Clear();
-                    wasQuoted = false;
-                }
                 comment = true;
+            }
+            if (comment)
+            {
                 continue;
             }
-            if (sb.Length == 0 && !wasQuoted)
+            if (sb.Length == 0)
             {
                 tokenLine = line;
-            }
-            if (c == '"' && sb.Length == 0 && !wasQuoted)
-            {
-                quoted = true;
-                wasQuoted = true;
-                continue;
+                if (c == '"')
+                {
+                    quoted = true;
+                    continue;
+                }
             }
             sb.Append(c);
         }
@@ -114,10 +95,16 @@ public static class CorefileLexer
         {
             throw new CorefileException(file, tokenLine, "Unterminated quoted string");
         }
-        if (sb.Length > 0 || wasQuoted)
-        {
-            tokens.Add(new CorefileToken(sb.ToString(), file, tokenLine, wasQuoted));
-        }
+        Flush(tokens, sb, file, tokenLine);
         return tokens;
+    }
+
+    private static void Flush(List<CorefileToken> tokens, StringBuilder sb, string file, int line)
+    {
+        if (sb.Length > 0)
+        {
+            tokens.Add(new CorefileToken(sb.ToString(), file, line));
+            sb.Clear();
+        }
     }
 }

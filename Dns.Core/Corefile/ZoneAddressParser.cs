@@ -26,27 +26,30 @@ public static class ZoneAddressParser
         }
         int? port = null;
         var host = text;
-        var colon = text.LastIndexOf(':');
-        if (colon >= 0 && text.IndexOf(':') == colon)
-        {
-            var p = text[(colon + 1)..];
-            if (!int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var pv) || pv > 65535)
-            {
-                throw new CorefileException(key.File, key.Line, $"invalid port '{p}' in server block key '{key.Text}'");
-            }
-            port = pv;
-            host = text[..colon];
-        }
-        else if (text.StartsWith('[') && text.Contains("]:", StringComparison.Ordinal))
+        if (text.StartsWith('[') && text.Contains("]:", StringComparison.Ordinal))
         {
             var end = text.IndexOf("]:", StringComparison.Ordinal);
-            var p = text[(end + 2)..];
-            if (!int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var pv) || pv > 65535)
-            {
-                throw new CorefileException(key.File, key.Line, $"invalid port '{p}' in server block key '{key.Text}'");
-            }
-            port = pv;
+            port = ParsePort(text[(end + 2)..], key);
             host = text[1..end];
+        }
+        else
+        {
+            // As CoreDNS's SplitHostPort: digits after the last colon are the port. An IPv6 CIDR keeps its colons
+            // (its last colon is followed by the /mask), so "1234:abcd::/64:1053" is zone 1234:abcd::/64, port 1053.
+            var colon = text.LastIndexOf(':');
+            if (colon >= 0)
+            {
+                var p = text[(colon + 1)..];
+                if (p.Length > 0 && IsDigits(p))
+                {
+                    port = ParsePort(p, key);
+                    host = text[..colon];
+                }
+                else if (p.Length == 0 || text.IndexOf(':') == colon)
+                {
+                    throw new CorefileException(key.File, key.Line, $"invalid port '{p}' in server block key '{key.Text}'");
+                }
+            }
         }
         if (host.Length == 0)
         {
@@ -59,6 +62,27 @@ public static class ZoneAddressParser
             result.Add(new ZoneAddress(scheme, z, port));
         }
         return result;
+    }
+
+    private static int ParsePort(string p, CorefileToken key)
+    {
+        if (!int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var pv) || pv > 65535)
+        {
+            throw new CorefileException(key.File, key.Line, $"invalid port '{p}' in server block key '{key.Text}'");
+        }
+        return pv;
+    }
+
+    private static bool IsDigits(string s)
+    {
+        foreach (var c in s)
+        {
+            if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>Lower-case FQDN of a zone name.</summary>
@@ -83,7 +107,10 @@ public static class ZoneAddressParser
     public static List<string> ReverseZones(string cidr, CorefileToken key)
     {
         var slash = cidr.IndexOf('/');
-        if (!IPAddress.TryParse(cidr[..slash], out var ip)
+        var addressText = cidr[..slash];
+        // .NET reads "10" as 0.0.0.10; Go's ParseCIDR (CoreDNS) only takes a full dotted quad.
+        if (!IPAddress.TryParse(addressText, out var ip)
+            || (ip.AddressFamily == AddressFamily.InterNetwork && addressText.Count(c => c == '.') != 3)
             || !int.TryParse(cidr.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var prefix))
         {
             throw new CorefileException(key.File, key.Line, $"invalid CIDR '{cidr}' in server block key '{key.Text}'");

@@ -8,6 +8,7 @@ public sealed class DnsContext
 {
     private Dictionary<string, object?>? _items;
     private List<Action<DnsContext>>? _completed;
+    private DnsMessage? _response;
 
     /// <summary>Creates the context for a parsed request.</summary>
     public DnsContext(DnsMessage request, DnsTransport transport, EndPoint remoteEndPoint, EndPoint? localEndPoint = null)
@@ -46,7 +47,21 @@ public sealed class DnsContext
     public int RemotePort => (RemoteEndPoint as IPEndPoint)?.Port ?? 0;
 
     /// <summary>The reply, once a plugin has written one.</summary>
-    public DnsMessage? Response { get; set; }
+    public DnsMessage? Response
+    {
+        get => _response;
+        set
+        {
+            _response = value;
+            IsFailure = false;
+        }
+    }
+
+    /// <summary>
+    /// True when <see cref="Response"/> was made by <see cref="Fail"/>: CoreDNS's "rcode returned, nothing written"
+    /// (the server writes the bare error reply; <c>log</c> records it as not written).
+    /// </summary>
+    public bool IsFailure { get; private set; }
 
     /// <summary>Name of the plugin that wrote <see cref="Response"/> (the <c>plugin</c> label of <c>coredns_dns_responses_total</c>).</summary>
     public string? ResponsePlugin { get; set; }
@@ -129,6 +144,7 @@ public sealed class DnsContext
     public void Fail(ResponseCode code, string? reason = null)
     {
         Response = Request.CreateErrorResponse(code);
+        IsFailure = true;
         Error = reason;
     }
 }

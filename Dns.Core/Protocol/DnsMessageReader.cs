@@ -291,8 +291,10 @@ public ref struct DnsMessageReader
                     rec = new SoaRecord(name, ttl, mname, rname, ReadUInt32(), ReadUInt32(), ReadUInt32(), ReadUInt32(), ReadUInt32(), c);
                     break;
                 }
-            case DnsRecordType.Txt when rdlen > 0:
+            case DnsRecordType.Txt:
                 {
+                    // RDLENGTH 0 is not a valid TXT (RFC 1035 §3.3.14 wants one string) but miekg/dns reads it as an
+                    // empty TXT; keeping it typed lets a TxtRecord without strings round-trip.
                     var strings = new List<string>();
                     while (_position < end)
                     {

@@ -102,15 +102,17 @@ public ref struct DnsMessageWriter
         var i = 0;
         while (wire[i] != 0)
         {
-            if (compress && _table is not null)
+            if (_table is not null)
             {
-                var at = _table.Find(wire, i);
+                // A name that must not be compressed (SRV target, RFC 2782) may still be pointed at by later
+                // names, as miekg/dns does; pointers only reach the first 16 KiB (14-bit offsets, RFC 1035 §4.1.4).
+                var at = compress ? _table.Find(wire, i) : -1;
                 if (at >= 0)
                 {
                     WriteUInt16((ushort)(0xC000 | at));
                     return;
                 }
-                if (_position < 0x3FFF && !_overflow)
+                if (_position <= 0x3FFF && !_overflow && (compress || _table.Find(wire, i) < 0))
                 {
                     _table.Add(wire, i, _position);
                 }
@@ -232,6 +234,7 @@ public ref struct DnsMessageWriter
 
         if (opt is not null)
         {
+            var optMark = w._position;
             w.WriteByte(0);
             w.WriteUInt16((ushort)DnsRecordType.Opt);
             w.WriteUInt16(opt.UdpPayloadSize);
@@ -247,7 +250,17 @@ public ref struct DnsMessageWriter
                 w.WriteBytes(o.Data);
             }
             w.PatchUInt16(lenAt, (ushort)(w._position - start));
-            ar++;
+            if (w._overflow)
+            {
+                // Only when maxSize leaves no room for the OPT at all: send the header without it rather than a
+                // count that promises a record the bytes do not hold.
+                w.Rewind(optMark, table.Count);
+                truncated = true;
+            }
+            else
+            {
+                ar++;
+            }
         }
 
         var flags = 0;

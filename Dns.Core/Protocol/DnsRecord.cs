@@ -18,7 +18,8 @@ public abstract record DnsRecord(DnsName Name, uint Ttl, DnsClass Class)
     public abstract string DataText { get; }
 
     /// <summary>Zone-file form: <c>name ttl class type data</c>.</summary>
-    public override string ToString() =>
+    /// <remarks>Sealed so that the derived records do not replace it with the compiler's member dump.</remarks>
+    public sealed override string ToString() =>
         $"{Name.Text}\t{Ttl.ToString(CultureInfo.InvariantCulture)}\t{DnsClassText.ToText(Class)}\t{DnsRecordTypeText.ToText(Type)}\t{DataText}";
 
     /// <summary>Same record with another TTL.</summary>

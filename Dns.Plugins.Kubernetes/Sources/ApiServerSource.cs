@@ -63,6 +63,19 @@ public sealed partial class ApiServerSource : IClusterSource
     /// <summary>Watches restarted by the idle watchdog, summed over reflectors.</summary>
     public int WatchdogCount => (_services?.WatchdogFired ?? 0) + (_slices?.WatchdogFired ?? 0) + (_namespaces?.WatchdogFired ?? 0) + (_pods?.WatchdogFired ?? 0);
 
+    /// <summary>Failed LIST/WATCH attempts so far, summed over reflectors.</summary>
+    public int ErrorCount => (_services?.Errors ?? 0) + (_slices?.Errors ?? 0) + (_namespaces?.Errors ?? 0) + (_pods?.Errors ?? 0);
+
+    /// <summary>The last resourceVersion the reflector of <paramref name="resource"/> (services, endpointslices, namespaces, pods) has seen; "" when not watched.</summary>
+    public string ResourceVersionOf(string resource) => resource switch
+    {
+        "services" => _services?.ResourceVersion,
+        "endpointslices" => _slices?.ResourceVersion,
+        "namespaces" => _namespaces?.ResourceVersion,
+        "pods" => _pods?.ResourceVersion,
+        _ => null,
+    } ?? "";
+
     /// <summary>Lists every resource once (paged) and returns a synced snapshot; for one-shot tools (EnvInjector).</summary>
     public static async Task<ClusterSnapshot> ListOnceAsync(ApiSourceOptions options, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
     {

@@ -264,8 +264,9 @@ public static partial class KubeObjectConverter
     {
         var parts = 0;
         var digits = 0;
-        foreach (var c in text)
+        for (var i = 0; i < text.Length; i++)
         {
+            var c = text[i];
             if (c == '.')
             {
                 if (digits == 0)
@@ -277,7 +278,8 @@ public static partial class KubeObjectConverter
             }
             else if (c is >= '0' and <= '9')
             {
-                if (++digits > 3)
+                // Go 1.17+ rejects leading zeros (they meant octal to some parsers).
+                if (++digits > 3 || (digits == 2 && text[i - 1] == '0'))
                 {
                     return false;
                 }

@@ -40,6 +40,7 @@ internal sealed partial class Reflector<TObject, TItem>
     private int _watches;
     private int _expired;
     private int _watchdogFired;
+    private int _errors;
     private volatile bool _synced;
 
     public Reflector(
@@ -92,6 +93,9 @@ internal sealed partial class Reflector<TObject, TItem>
     /// <summary>410s seen (event or HTTP).</summary>
     public int Expired => Volatile.Read(ref _expired);
 
+    /// <summary>Failed LIST/WATCH attempts and error events.</summary>
+    public int Errors => Volatile.Read(ref _errors);
+
     /// <summary>Watches cancelled by the idle watchdog.</summary>
     public int WatchdogFired => Volatile.Read(ref _watchdogFired);
 
@@ -132,7 +136,7 @@ internal sealed partial class Reflector<TObject, TItem>
             }
             catch (HttpOperationException e)
             {
-                _errorMetric.Inc();
+                CountError();
                 var code = (int)e.Response.StatusCode;
                 if (code == (int)HttpStatusCode.Gone)
                 {
@@ -154,7 +158,7 @@ internal sealed partial class Reflector<TObject, TItem>
             }
             catch (Exception e)
             {
-                _errorMetric.Inc();
+                CountError();
                 LogFailure(_logger, _resource, e.GetType().Name, e.Message);
             }
 
@@ -236,7 +240,7 @@ internal sealed partial class Reflector<TObject, TItem>
                 }
                 else
                 {
-                    _errorMetric.Inc();
+                    CountError();
                     LogWatchStatus(_logger, _resource, ke.Status?.Code ?? 0, ke.Status?.Message ?? ke.Message);
                 }
                 // After an ERROR event the server ends the stream; the only safe continuation is a fresh LIST.
@@ -245,7 +249,7 @@ internal sealed partial class Reflector<TObject, TItem>
             }
             else
             {
-                _errorMetric.Inc();
+                CountError();
                 LogBadWatchLine(_logger, _resource, e.Message);
             }
         }
@@ -314,6 +318,12 @@ internal sealed partial class Reflector<TObject, TItem>
                 // The watch ended.
             }
         }
+    }
+
+    private void CountError()
+    {
+        Interlocked.Increment(ref _errors);
+        _errorMetric.Inc();
     }
 
     private void Apply(WatchEventType type, TObject obj)

@@ -8,7 +8,9 @@ namespace Dns.Server.Hosting;
 
 /// <summary>
 /// A server built from a Corefile: every block set up in plugin order, blocks grouped into listeners by port and
-/// bind addresses, each listener with its zone router, UDP and TCP on IPv4 and IPv6.
+/// bind addresses, each listener with its zone router, UDP and TCP on IPv4 and IPv6. <see cref="ReloadAsync"/>
+/// swaps in a new Corefile without closing the ports it keeps; <see cref="StopAsync"/> honours <c>health</c>'s
+/// lameduck.
 /// </summary>
 public sealed partial class DnsServerHost : IAsyncDisposable
 {
@@ -16,25 +18,33 @@ public sealed partial class DnsServerHost : IAsyncDisposable
     public const string CompatibleVersion = "1.14.7";
 
     private readonly DnsServerOptions _options;
-    private readonly List<ListenerGroup> _groups;
+    private readonly ServerProcess _process;
     private readonly ILogger _log;
-    private readonly List<UdpListener> _udp = [];
-    private readonly List<TcpListener> _tcp = [];
+    private readonly ILogger _healthLog;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private List<ListenerSet> _listeners = [];
+    private List<string[]> _pluginsEnabled = [];
+    private ServerGeneration _current;
     private bool _started;
+    private bool _stopped;
 
-    private DnsServerHost(DnsServerOptions options, ServerInstance instance, List<ListenerGroup> groups, IReadOnlyList<ServerBlockRuntime> blocks)
+    private DnsServerHost(DnsServerOptions options, ServerProcess process, ServerGeneration generation)
     {
         _options = options;
-        Instance = instance;
-        _groups = groups;
-        Blocks = blocks;
+        _process = process;
+        _current = generation;
         _log = options.LoggerFactory.CreateLogger("");
+        _healthLog = options.LoggerFactory.CreateLogger("plugin/health");
     }
 
-    /// <summary>Shared state of the loaded Corefile.</summary>
-    public ServerInstance Instance { get; }
+    /// <summary>Shared state of the running Corefile (changes on reload).</summary>
+    public ServerInstance Instance => _current.Instance;
 
-    internal IReadOnlyList<ServerBlockRuntime> Blocks { get; }
+    internal IReadOnlyList<ServerBlockRuntime> Blocks => _current.Blocks;
+
+    internal ServerProcess Process => _process;
+
+    internal ServerGeneration Generation => _current;
 
     /// <summary>The bound ports, one per listener group, in Corefile order (after start).</summary>
     public IReadOnlyList<int> Ports
@@ -42,7 +52,7 @@ public sealed partial class DnsServerHost : IAsyncDisposable
         get
         {
             var ports = new List<int>();
-            foreach (var g in _groups)
+            foreach (var g in _current.Groups)
             {
                 ports.Add(g.BoundPort);
             }
@@ -51,124 +61,74 @@ public sealed partial class DnsServerHost : IAsyncDisposable
     }
 
     /// <summary>The first listener's port (after start).</summary>
-    public int Port => _groups.Count > 0 ? _groups[0].BoundPort : 0;
+    public int Port => _current.Groups.Count > 0 ? _current.Groups[0].BoundPort : 0;
+
+    /// <summary>The HTTP listeners of <c>health</c>, <c>ready</c> and <c>prometheus</c>: configured address to bound port.</summary>
+    public IReadOnlyDictionary<string, int> HttpPorts => _process.Http.Ports;
+
+    /// <summary>True once <see cref="StopAsync"/> began (lameduck included).</summary>
+    public bool IsStopping => _process.ShuttingDown;
 
     /// <summary>Parses and sets up a Corefile; throws <see cref="CorefileException"/> on any configuration error.</summary>
     public static DnsServerHost Create(string corefile, string fileName, DnsServerOptions options)
     {
-        var registry = options.Registry;
-        var blocks = CorefileParser.Parse(corefile, fileName, registry.Contains);
-        var instance = new ServerInstance(options.LoggerFactory, options.Metrics, options.Time, fileName, options.DefaultPort)
-        {
-            ConfigText = corefile,
-        };
-        var runtimes = new List<ServerBlockRuntime>();
-        var chaos = false;
-        foreach (var block in blocks)
-        {
-            foreach (var a in block.Addresses)
-            {
-                if (a.Scheme != "dns")
-                {
-                    throw new CorefileException(block.File, block.Line, $"scheme '{a.Scheme}://' is not supported by this server; use dns://");
-                }
-            }
-            var config = new BlockConfig();
-            var pipeline = new DnsPipelineBuilder();
-            foreach (var directive in PluginOrder.Directives)
-            {
-                if (!block.Has(directive))
-                {
-                    continue;
-                }
-                var ctx = new SetupContext(directive, block, block.GetDispenser(directive), config, pipeline, instance);
-                registry.Get(directive).Setup(ctx);
-            }
-            chaos |= block.Has("chaos");
-            runtimes.Add(new ServerBlockRuntime(block, config, pipeline.Plugins, pipeline.Build()));
-        }
-
-        var groups = new List<ListenerGroup>();
-        foreach (var rt in runtimes)
-        {
-            foreach (var a in rt.Block.Addresses)
-            {
-                var port = a.EffectivePort(options.DefaultPort);
-                var binds = BindKey(rt.Config);
-                var group = groups.Find(g => g.ConfiguredPort == port && g.BindKey == binds);
-                if (group is null)
-                {
-                    group = new ListenerGroup(port, binds, rt.Config.BindAddresses.Count == 0 ? null : [.. rt.Config.BindAddresses]);
-                    groups.Add(group);
-                }
-                if (!group.Router.TryAdd(a.Zone, rt) && !ReferenceEquals(group.Router.Match(Core.Protocol.DnsName.Parse(a.Zone), out _), rt))
-                {
-                    throw new CorefileException(rt.Block.File, rt.Block.Line, $"cannot serve {a.ToString(options.DefaultPort)} - it is already defined");
-                }
-            }
-        }
-        var log = options.LoggerFactory.CreateLogger("");
-        foreach (var g in groups)
-        {
-            g.Handler = new QueryHandler(g.Router, chaos, "dns://:" + g.ConfiguredPort.ToString(System.Globalization.CultureInfo.InvariantCulture), log);
-        }
-        if (groups.Count > 0)
-        {
-            instance.Resolver = groups[0].Handler;
-        }
-        return new DnsServerHost(options, instance, groups, runtimes);
-    }
-
-    private static string BindKey(BlockConfig config)
-    {
-        var list = new List<string>();
-        foreach (var a in config.BindAddresses)
-        {
-            list.Add(a.ToString());
-        }
-        list.Sort(StringComparer.Ordinal);
-        return string.Join(',', list);
+        var process = new ServerProcess(options);
+        var generation = ServerGeneration.Build(corefile, fileName, options, process);
+        var host = new DnsServerHost(options, process, generation);
+        process.Host = host;
+        return host;
     }
 
     /// <summary>Runs start hooks, then binds and starts every listener.</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
-        if (_started)
-        {
-            return;
-        }
-        _started = true;
-        foreach (var hook in Instance.StartupHooks)
-        {
-            await hook(cancellationToken).ConfigureAwait(false);
-        }
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            foreach (var g in _groups)
+            if (_started)
             {
-                BindGroup(g);
+                return;
             }
+            _started = true;
+            foreach (var hook in _current.Instance.StartupHooks)
+            {
+                await hook(cancellationToken).ConfigureAwait(false);
+            }
+            var sets = new List<ListenerSet>();
+            try
+            {
+                foreach (var g in _current.Groups)
+                {
+                    sets.Add(Attach(g, null));
+                }
+            }
+            catch
+            {
+                foreach (var s in sets)
+                {
+                    s.Dispose();
+                }
+                throw;
+            }
+            foreach (var s in sets)
+            {
+                s.Start();
+            }
+            _listeners = sets;
+            _pluginsEnabled = _current.PublishPluginsEnabled(_process.Metrics);
+            _current.MarkListening();
         }
-        catch
+        finally
         {
-            DisposeListeners();
-            throw;
-        }
-        foreach (var u in _udp)
-        {
-            u.Start();
-        }
-        foreach (var t in _tcp)
-        {
-            t.Start();
+            _gate.Release();
         }
         if (!_options.Quiet)
         {
-            foreach (var rt in Blocks)
+            foreach (var rt in _current.Blocks)
             {
                 foreach (var a in rt.Block.Addresses)
                 {
-                    var g = _groups.Find(x => x.Router.Zones.Contains(a.Zone) && x.ConfiguredPort == a.EffectivePort(_options.DefaultPort));
+                    var g = _current.Groups.Find(x => x.Router.Zones.Contains(a.Zone) && x.ConfiguredPort == a.EffectivePort(_options.DefaultPort));
                     _options.Output.WriteLine($"{a.Zone}:{g?.BoundPort ?? a.EffectivePort(_options.DefaultPort)}");
                 }
             }
@@ -178,56 +138,200 @@ public sealed partial class DnsServerHost : IAsyncDisposable
         }
     }
 
-    private void BindGroup(ListenerGroup g)
+    /// <summary>
+    /// Loads <paramref name="corefile"/> (or re-reads the running Corefile's file) and switches to it. Listeners whose
+    /// port and bind addresses stay get the new handler in place (no query dropped); new ones are bound before old ones
+    /// close. On any error (parse, setup, start hook, bind) the running configuration stays and the error is thrown.
+    /// </summary>
+    public async Task ReloadAsync(string? corefile = null, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_stopped || !_started)
+            {
+                throw new InvalidOperationException("server is not running");
+            }
+            var old = _current;
+            var file = old.Instance.ConfigFile;
+            corefile ??= await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false);
+            LogReloading(_log);
+            var next = ServerGeneration.Build(corefile, file, _options, _process);
+            try
+            {
+                foreach (var hook in next.Instance.StartupHooks)
+                {
+                    await hook(cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch
+            {
+                await RunShutdownHooksAsync(next).ConfigureAwait(false);
+                throw;
+            }
+
+            var kept = new List<ListenerSet>();
+            var added = new List<ListenerSet>();
+            var plan = new List<(ListenerGroup Group, ListenerSet Set)>();
+            try
+            {
+                foreach (var g in next.Groups)
+                {
+                    var existing = _listeners.Find(s => s.ConfiguredPort == g.ConfiguredPort && s.BindKey == g.BindKey && !kept.Contains(s));
+                    if (existing is not null)
+                    {
+                        kept.Add(existing);
+                        plan.Add((g, existing));
+                    }
+                    else
+                    {
+                        var set = Bind(g);
+                        added.Add(set);
+                        plan.Add((g, set));
+                    }
+                }
+            }
+            catch
+            {
+                foreach (var s in added)
+                {
+                    s.Dispose();
+                }
+                await RunShutdownHooksAsync(next).ConfigureAwait(false);
+                throw;
+            }
+
+            // Commit: one reference write per kept listener, then the new sockets start and the dropped ones close.
+            foreach (var (g, set) in plan)
+            {
+                set.Slot.Handler = g.Handler!;
+                g.BoundPort = set.BoundPort;
+            }
+            foreach (var s in added)
+            {
+                s.Start();
+            }
+            foreach (var s in _listeners)
+            {
+                if (!kept.Contains(s))
+                {
+                    s.Dispose();
+                }
+            }
+            _listeners = [.. kept, .. added];
+            _current = next;
+            foreach (var labels in _pluginsEnabled)
+            {
+                _process.Metrics.PluginEnabled.Remove(labels);
+            }
+            _pluginsEnabled = next.PublishPluginsEnabled(_process.Metrics);
+            next.MarkListening();
+            old.Retire();
+            await RunShutdownHooksAsync(old).ConfigureAwait(false);
+            LogReloaded(_log);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private ListenerSet Attach(ListenerGroup g, ListenerSet? existing)
+    {
+        var set = existing ?? Bind(g);
+        set.Slot.Handler = g.Handler!;
+        g.BoundPort = set.BoundPort;
+        return set;
+    }
+
+    private ListenerSet Bind(ListenerGroup g)
     {
         var addresses = g.Addresses ?? [SocketSetup.IPv6Available ? IPAddress.IPv6Any : IPAddress.Any];
         var port = g.ConfiguredPort;
         for (var attempt = 0; ; attempt++)
         {
-            var udps = new List<UdpListener>();
-            var tcps = new List<TcpListener>();
+            var set = new ListenerSet(g.ConfiguredPort, g.BindKey);
+            var slot = set.Slot;
             try
             {
                 foreach (var addr in addresses)
                 {
-                    var u = new UdpListener(new IPEndPoint(addr, port), _options.UdpWorkers, () => g.Handler!, _log);
-                    udps.Add(u);
+                    var u = new UdpListener(new IPEndPoint(addr, port), _options.UdpWorkers, () => slot.Handler, _log);
+                    set.Udp.Add(u);
                     u.Bind();
                     port = u.Port;
-                    var t = new TcpListener(new IPEndPoint(addr, port), () => g.Handler!, _log);
-                    tcps.Add(t);
+                    var t = new TcpListener(new IPEndPoint(addr, port), () => slot.Handler, _log);
+                    set.Tcp.Add(t);
                     t.Bind();
                 }
-                g.BoundPort = port;
-                _udp.AddRange(udps);
-                _tcp.AddRange(tcps);
-                return;
+                set.BoundPort = port;
+                return set;
             }
             catch (System.Net.Sockets.SocketException) when (g.ConfiguredPort == 0 && attempt < 20)
             {
                 // Port 0: the UDP port the kernel chose may be taken for TCP; try another.
-                foreach (var u in udps) u.Dispose();
-                foreach (var t in tcps) t.Dispose();
+                set.Dispose();
                 port = 0;
             }
             catch (System.Net.Sockets.SocketException e)
             {
-                foreach (var u in udps) u.Dispose();
-                foreach (var t in tcps) t.Dispose();
+                set.Dispose();
                 throw new InvalidOperationException($"listen tcp/udp {string.Join(",", addresses.Select(a => a.ToString()))} port {g.ConfiguredPort}: {e.Message}", e);
             }
         }
     }
 
-    /// <summary>Closes listeners, then runs stop hooks.</summary>
+    /// <summary>
+    /// Stops the server: with <c>health { lameduck DUR }</c> it first keeps answering DNS and <c>/health</c> for DUR
+    /// (while <c>/ready</c> says "Shutting down"), then closes listeners and runs stop hooks.
+    /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
-        DisposeListeners();
-        foreach (var hook in Instance.ShutdownHooks)
+        await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            if (_stopped)
+            {
+                return;
+            }
+            _stopped = true;
+            _process.ShuttingDown = true;
+            var lameduck = _current.Lameduck;
+            if (_started && lameduck > TimeSpan.Zero)
+            {
+                LogLameduck(_healthLog, GoDuration.Format(lameduck));
+                try
+                {
+                    await Task.Delay(lameduck, _options.Time, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Asked to stop at once: skip the rest of lameduck.
+                }
+            }
+            foreach (var s in _listeners)
+            {
+                s.Dispose();
+            }
+            _listeners = [];
+            _current.Retire();
+            await RunShutdownHooksAsync(_current).ConfigureAwait(false);
+            _process.Dispose();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task RunShutdownHooksAsync(ServerGeneration generation)
+    {
+        generation.Retire();
+        foreach (var hook in generation.Instance.ShutdownHooks)
         {
             try
             {
-                await hook(cancellationToken).ConfigureAwait(false);
+                await hook(CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception e)
             {
@@ -236,38 +340,18 @@ public sealed partial class DnsServerHost : IAsyncDisposable
         }
     }
 
-    private void DisposeListeners()
-    {
-        foreach (var u in _udp)
-        {
-            u.Dispose();
-        }
-        foreach (var t in _tcp)
-        {
-            t.Dispose();
-        }
-        _udp.Clear();
-        _tcp.Clear();
-    }
-
     /// <inheritdoc/>
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "shutdown hook failed")]
     private static partial void LogShutdownError(ILogger logger, Exception exception);
 
-    private sealed class ListenerGroup(int port, string bindKey, List<IPAddress>? addresses)
-    {
-        public int ConfiguredPort { get; } = port;
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reloading")]
+    private static partial void LogReloading(ILogger logger);
 
-        public string BindKey { get; } = bindKey;
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reloading complete")]
+    private static partial void LogReloaded(ILogger logger);
 
-        public List<IPAddress>? Addresses { get; } = addresses;
-
-        public ZoneRouter<ServerBlockRuntime> Router { get; } = new();
-
-        public QueryHandler? Handler { get; set; }
-
-        public int BoundPort { get; set; }
-    }
+    [LoggerMessage(Level = LogLevel.Information, Message = "Going into lameduck mode for {Duration}")]
+    private static partial void LogLameduck(ILogger logger, string duration);
 }

@@ -31,4 +31,7 @@ public sealed class DnsServerOptions
 
     /// <summary>Where the banner goes.</summary>
     public TextWriter Output { get; init; } = Console.Out;
+
+    /// <summary>What a fatal plugin error does (CoreDNS's <c>log.Fatal</c>: exit 1); tests replace it.</summary>
+    public Action<int> FatalExit { get; init; } = Environment.Exit;
 }

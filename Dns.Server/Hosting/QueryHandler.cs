@@ -146,8 +146,7 @@ internal sealed partial class QueryHandler : IDnsResolver
     /// </summary>
     public static int Encode(DnsContext ctx, Span<byte> destination)
     {
-        var response = ctx.Response ?? ctx.Request.CreateErrorResponse(ResponseCode.ServFail);
-        ctx.Response = response;
+        var response = ctx.Response ??= ctx.Request.CreateErrorResponse(ResponseCode.ServFail);
         OptRecord? opt = null;
         if (ctx.Items.Count > 0 && ctx.Items.ContainsKey(BadVersKey))
         {
@@ -164,7 +163,17 @@ internal sealed partial class QueryHandler : IDnsResolver
         var limit = ctx.ResponseSizeLimit;
         var n = DnsMessageWriter.Write(response, destination, limit, ctx.Request.Id, opt);
         ctx.ResponseSize = n;
+        // RFC 1035 §4.1.1: TC is bit 9 of the flags. Only a reply the writer cut gets its own (flag-only) copy.
+        var truncated = (destination[2] & 0x02) != 0;
+        ctx.WrittenResponse = truncated && !response.Truncated ? WithTruncated(response) : response;
         return n;
+    }
+
+    private static DnsMessage WithTruncated(DnsMessage response)
+    {
+        var copy = response.Clone();
+        copy.Truncated = true;
+        return copy;
     }
 
     /// <inheritdoc/>
@@ -189,7 +198,11 @@ internal sealed partial class QueryHandler : IDnsResolver
         }
         ctx.Zone = zone;
         await RunAsync(ctx, block.Chain).ConfigureAwait(false);
-        return ctx.Response ?? query.CreateErrorResponse(ResponseCode.ServFail);
+        ctx.Response ??= query.CreateErrorResponse(ResponseCode.ServFail);
+        ctx.WrittenResponse = ctx.Response;
+        // Completion callbacks (log, errors) run for internal queries too, as CoreDNS logs them.
+        ctx.Complete();
+        return ctx.Response;
     }
 
     private static DnsContext HeaderOnly(DnsHeader header, ResponseCode code, DnsTransport transport, EndPoint remote, EndPoint? local, int size, long start)

@@ -21,4 +21,7 @@ internal sealed class ServerBlockRuntime
     public IReadOnlyList<IDnsPlugin> Plugins { get; }
 
     public DnsRequestDelegate Chain { get; }
+
+    /// <summary>Readiness checks registered while this block was set up (what <c>ready</c> in this block reports).</summary>
+    public IReadOnlyList<IReadinessCheck> ReadinessChecks { get; init; } = [];
 }

@@ -5,8 +5,11 @@ using Microsoft.Extensions.Logging;
 namespace Dns.Server.Hosting;
 
 /// <summary>The process: flags, Corefile, start, wait for SIGTERM/SIGINT, stop.</summary>
-internal static class ServerCommand
+internal static partial class ServerCommand
 {
+    /// <summary>SIGUSR1 on Linux (.NET has no named member for it; raw numbers are accepted on Unix).</summary>
+    private const PosixSignal SigUsr1 = (PosixSignal)10;
+
     public static int Run(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
     {
         CommandLine cl;
@@ -112,8 +115,27 @@ internal static class ServerCommand
         }
 
         using var stop = new ManualResetEventSlim();
-        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Set(); });
-        using var intr = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Set(); });
+        var log = loggerFactory.CreateLogger("");
+        // Caddy's signal handling: SIGTERM/SIGINT shut down gracefully (health's lameduck first), SIGUSR1 reloads
+        // the Corefile whether or not it changed and whether or not the reload plugin is used.
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
+        {
+            c.Cancel = true;
+            LogSignal(log, "SIGTERM: Shutting down servers then terminating");
+            stop.Set();
+        });
+        using var intr = PosixSignalRegistration.Create(PosixSignal.SIGINT, c =>
+        {
+            c.Cancel = true;
+            LogSignal(log, "SIGINT: Shutting down");
+            stop.Set();
+        });
+        using var usr1 = OperatingSystem.IsLinux() ? PosixSignalRegistration.Create(SigUsr1, c =>
+        {
+            c.Cancel = true;
+            LogSignal(log, "SIGUSR1: Reloading");
+            _ = ReloadOnSignalAsync(host, log);
+        }) : null;
         stop.Wait();
         host.StopAsync().GetAwaiter().GetResult();
         if (cl.PidFile is not null)
@@ -128,4 +150,22 @@ internal static class ServerCommand
         }
         return 0;
     }
+
+    private static async Task ReloadOnSignalAsync(DnsServerHost host, ILogger log)
+    {
+        try
+        {
+            await host.ReloadAsync().ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            LogSignalError(log, "SIGUSR1: " + e.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Message}")]
+    private static partial void LogSignal(ILogger logger, string message);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Message}")]
+    private static partial void LogSignalError(ILogger logger, string message);
 }

@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Dns.Core.Pipeline;
@@ -11,8 +13,9 @@ namespace Dns.Server.Transport;
 
 /// <summary>
 /// DNS over TCP (RFC 7766): 2-byte length framing, several queries per connection answered as they complete
-/// (§6.2.1.1), an idle timeout that shrinks under pressure (§6.2.3), a read timeout for a started message, and a cap
-/// on connections. A response (QR=1) or a message shorter than a header closes the connection.
+/// (§6.2.1.1), a cap on connections, and a sweeper that closes connections idle between messages (10 s, 1 s when
+/// more than half the cap is in use, §6.2.3) or stalled inside a message (3 s). A response (QR=1), a length below
+/// a header, or an unparseable header closes the connection.
 /// </summary>
 internal sealed partial class TcpListener : IDisposable
 {
@@ -20,8 +23,9 @@ internal sealed partial class TcpListener : IDisposable
     private readonly Func<QueryHandler> _handler;
     private readonly ILogger _log;
     private readonly CancellationTokenSource _stop = new();
+    private readonly ConcurrentDictionary<Connection, byte> _open = new();
     private Socket? _socket;
-    private int _connections;
+    private Timer? _sweeper;
 
     public TcpListener(IPEndPoint endpoint, Func<QueryHandler> handler, ILogger log)
     {
@@ -46,7 +50,7 @@ internal sealed partial class TcpListener : IDisposable
     public int MaxInFlightPerConnection { get; init; } = 64;
 
     /// <summary>Open connections.</summary>
-    public int Connections => Volatile.Read(ref _connections);
+    public int Connections => _open.Count;
 
     /// <summary>The bound port.</summary>
     public int Port { get; private set; }
@@ -58,7 +62,26 @@ internal sealed partial class TcpListener : IDisposable
         Port = ((IPEndPoint)_socket.LocalEndPoint!).Port;
     }
 
-    public void Start() => _ = AcceptLoopAsync();
+    public void Start()
+    {
+        _sweeper = new Timer(static s => ((TcpListener)s!).Sweep(), this, TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(250));
+        _ = AcceptLoopAsync();
+    }
+
+    private void Sweep()
+    {
+        var now = Stopwatch.GetTimestamp();
+        var idle = _open.Count > MaxConnections / 2 ? PressureIdleTimeout : IdleTimeout;
+        foreach (var (c, _) in _open)
+        {
+            var since = Stopwatch.GetElapsedTime(Volatile.Read(ref c.LastActivity), now);
+            var limit = c.InMessage ? ReadTimeout : idle;
+            if (c.InFlight == 0 && since > limit)
+            {
+                c.Close();
+            }
+        }
+    }
 
     private async Task AcceptLoopAsync()
     {
@@ -78,31 +101,34 @@ internal sealed partial class TcpListener : IDisposable
             {
                 continue;
             }
-            if (Interlocked.Increment(ref _connections) > MaxConnections)
+            catch (ObjectDisposedException)
             {
-                Interlocked.Decrement(ref _connections);
+                return;
+            }
+            if (_open.Count >= MaxConnections)
+            {
                 client.Dispose();
                 continue;
             }
             client.NoDelay = true;
-            _ = ServeAsync(client);
+            var conn = new Connection(client, MaxInFlightPerConnection);
+            _open[conn] = 0;
+            _ = ServeAsync(conn);
         }
     }
 
-    private async Task ServeAsync(Socket client)
+    private async Task ServeAsync(Connection conn)
     {
-        var writeLock = new SemaphoreSlim(1, 1);
-        var inflight = new SemaphoreSlim(MaxInFlightPerConnection, MaxInFlightPerConnection);
+        var client = conn.Socket;
         var remote = SocketSetup.Normalize((IPEndPoint)client.RemoteEndPoint!);
         var local = client.LocalEndPoint;
-        using var conn = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
         var lenBuf = new byte[2];
         try
         {
-            while (!conn.IsCancellationRequested)
+            while (!_stop.IsCancellationRequested)
             {
-                var idle = Connections > MaxConnections / 2 ? PressureIdleTimeout : IdleTimeout;
-                if (!await ReadExactlyAsync(client, lenBuf, idle, conn.Token, allowEof: true).ConfigureAwait(false))
+                conn.Touch(inMessage: false);
+                if (!await ReadExactlyAsync(client, lenBuf, conn).ConfigureAwait(false))
                 {
                     break;
                 }
@@ -117,10 +143,11 @@ internal sealed partial class TcpListener : IDisposable
                 QueryHandler handler;
                 try
                 {
-                    if (!await ReadExactlyAsync(client, buf.AsMemory(0, len), ReadTimeout, conn.Token, allowEof: false).ConfigureAwait(false))
+                    if (!await ReadExactlyAsync(client, buf.AsMemory(0, len), conn).ConfigureAwait(false))
                     {
                         break;
                     }
+                    conn.Touch(inMessage: false);
                     handler = _handler();
                     ctx = handler.Accept(buf.AsSpan(0, len), DnsTransport.Tcp, remote, local, out chain);
                 }
@@ -132,17 +159,16 @@ internal sealed partial class TcpListener : IDisposable
                 {
                     break;
                 }
-                ctx.Aborted = conn.Token;
-                await inflight.WaitAsync(conn.Token).ConfigureAwait(false);
-                _ = AnswerAsync(client, ctx, chain, handler, writeLock, inflight, conn);
+                ctx.Aborted = conn.Aborted;
+                await conn.InFlightSlots.WaitAsync(conn.Aborted).ConfigureAwait(false);
+                Interlocked.Increment(ref conn.InFlight);
+                _ = AnswerAsync(conn, ctx, chain, handler);
             }
             // Let answers in flight finish before closing (RFC 7766 §6.2.4).
-            for (var i = 0; i < MaxInFlightPerConnection; i++)
+            var deadline = Stopwatch.GetTimestamp() + (long)(ReadTimeout.TotalSeconds * Stopwatch.Frequency);
+            while (Volatile.Read(ref conn.InFlight) > 0 && Stopwatch.GetTimestamp() < deadline && !conn.Aborted.IsCancellationRequested)
             {
-                if (!await inflight.WaitAsync(ReadTimeout).ConfigureAwait(false))
-                {
-                    break;
-                }
+                await Task.Delay(5).ConfigureAwait(false);
             }
         }
         catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
@@ -154,19 +180,12 @@ internal sealed partial class TcpListener : IDisposable
         }
         finally
         {
-            try
-            {
-                client.Shutdown(SocketShutdown.Both);
-            }
-            catch (Exception e) when (e is SocketException or ObjectDisposedException)
-            {
-            }
-            client.Dispose();
-            Interlocked.Decrement(ref _connections);
+            conn.Close();
+            _open.TryRemove(conn, out _);
         }
     }
 
-    private async Task AnswerAsync(Socket client, DnsContext ctx, DnsRequestDelegate? chain, QueryHandler handler, SemaphoreSlim writeLock, SemaphoreSlim inflight, CancellationTokenSource conn)
+    private async Task AnswerAsync(Connection conn, DnsContext ctx, DnsRequestDelegate? chain, QueryHandler handler)
     {
         var buf = ArrayPool<byte>.Shared.Rent(DnsMessageWriter.MaxMessageSize + 2);
         try
@@ -177,21 +196,22 @@ internal sealed partial class TcpListener : IDisposable
             }
             var n = QueryHandler.Encode(ctx, buf.AsSpan(2));
             BinaryPrimitives.WriteUInt16BigEndian(buf, (ushort)n);
-            await writeLock.WaitAsync(conn.Token).ConfigureAwait(false);
+            await conn.WriteLock.WaitAsync(conn.Aborted).ConfigureAwait(false);
             try
             {
-                await client.SendAsync(buf.AsMemory(0, n + 2), SocketFlags.None, conn.Token).ConfigureAwait(false);
+                await conn.Socket.SendAsync(buf.AsMemory(0, n + 2), SocketFlags.None, conn.Aborted).ConfigureAwait(false);
             }
             finally
             {
-                writeLock.Release();
+                conn.WriteLock.Release();
             }
+            conn.Touch(inMessage: false);
             handler.Observer?.Invoke(ctx);
             ctx.Complete();
         }
         catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
         {
-            await conn.CancelAsync().ConfigureAwait(false);
+            conn.Close();
         }
         catch (Exception e)
         {
@@ -201,41 +221,87 @@ internal sealed partial class TcpListener : IDisposable
         finally
         {
             ArrayPool<byte>.Shared.Return(buf);
-            inflight.Release();
+            Interlocked.Decrement(ref conn.InFlight);
+            conn.InFlightSlots.Release();
         }
     }
 
-    private static async ValueTask<bool> ReadExactlyAsync(Socket s, Memory<byte> buffer, TimeSpan timeout, CancellationToken ct, bool allowEof)
+    private static async ValueTask<bool> ReadExactlyAsync(Socket s, Memory<byte> buffer, Connection conn)
     {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        cts.CancelAfter(timeout);
         var read = 0;
-        try
+        while (read < buffer.Length)
         {
-            while (read < buffer.Length)
+            var n = await s.ReceiveAsync(buffer[read..], SocketFlags.None, conn.Aborted).ConfigureAwait(false);
+            if (n == 0)
             {
-                var n = await s.ReceiveAsync(buffer[read..], SocketFlags.None, cts.Token).ConfigureAwait(false);
-                if (n == 0)
-                {
-                    _ = allowEof;
-                    return false;
-                }
-                read += n;
+                return false;
             }
-            return true;
+            read += n;
+            // Once part of a message is here, the shorter read timeout applies to the rest of it.
+            conn.Touch(inMessage: true);
         }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            return false;
-        }
+        return true;
     }
 
     public void Dispose()
     {
         _stop.Cancel();
+        _sweeper?.Dispose();
         _socket?.Dispose();
+        foreach (var (c, _) in _open)
+        {
+            c.Close();
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "TCP connection failed")]
     private static partial void LogConnectionError(ILogger logger, Exception exception);
+
+    private sealed class Connection(Socket socket, int maxInFlight)
+    {
+        private readonly CancellationTokenSource _cts = new();
+        private int _closed;
+
+        public long LastActivity = Stopwatch.GetTimestamp();
+        public int InFlight;
+
+        public Socket Socket { get; } = socket;
+
+        public SemaphoreSlim WriteLock { get; } = new(1, 1);
+
+        public SemaphoreSlim InFlightSlots { get; } = new(maxInFlight, maxInFlight);
+
+        public bool InMessage { get; private set; }
+
+        public CancellationToken Aborted => _cts.Token;
+
+        public void Touch(bool inMessage)
+        {
+            InMessage = inMessage;
+            Volatile.Write(ref LastActivity, Stopwatch.GetTimestamp());
+        }
+
+        public void Close()
+        {
+            if (Interlocked.Exchange(ref _closed, 1) != 0)
+            {
+                return;
+            }
+            try
+            {
+                _cts.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+            try
+            {
+                Socket.Shutdown(SocketShutdown.Both);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+            }
+            Socket.Dispose();
+        }
+    }
 }

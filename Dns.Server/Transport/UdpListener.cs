@@ -41,6 +41,8 @@ internal sealed partial class UdpListener : IDisposable
         {
             var s = SocketSetup.Create(ep, SocketType.Dgram, ProtocolType.Udp, reusePort: _workers > 1);
             s.ReceiveBufferSize = 4 * 1024 * 1024;
+            // Blocking receives wake up now and then so a stopping listener never waits on a quiet socket.
+            s.ReceiveTimeout = 500;
             _sockets.Add(s);
             if (i == 0)
             {
@@ -56,7 +58,17 @@ internal sealed partial class UdpListener : IDisposable
         for (var i = 0; i < _sockets.Count; i++)
         {
             var socket = _sockets[i];
-            var t = new Thread(() => Loop(socket))
+            var t = new Thread(() =>
+            {
+                if (LinuxMmsg.Supported)
+                {
+                    MmsgLoop(socket);
+                }
+                else
+                {
+                    Loop(socket);
+                }
+            })
             {
                 IsBackground = true,
                 Name = $"dns-udp-{Port}-{i}",
@@ -80,7 +92,7 @@ internal sealed partial class UdpListener : IDisposable
             {
                 n = socket.ReceiveFrom(recv, SocketFlags.None, address);
             }
-            catch (SocketException e) when (!_stopping && e.SocketErrorCode is SocketError.ConnectionReset or SocketError.MessageSize or SocketError.Interrupted)
+            catch (SocketException e) when (!_stopping && e.SocketErrorCode is SocketError.ConnectionReset or SocketError.MessageSize or SocketError.Interrupted or SocketError.TimedOut or SocketError.WouldBlock)
             {
                 continue;
             }
@@ -185,12 +197,16 @@ internal sealed partial class UdpListener : IDisposable
             }
             catch (SocketException)
             {
+                // ENOTCONN on an unconnected UDP socket; the shutdown still wakes blocked receivers.
             }
-            s.Dispose();
         }
         foreach (var t in _threads)
         {
             t.Join(TimeSpan.FromSeconds(2));
+        }
+        foreach (var s in _sockets)
+        {
+            s.Dispose();
         }
     }
 

@@ -42,7 +42,7 @@ public sealed class TestDnsServer : IAsyncDisposable
     }
 
     /// <summary>Builds and starts a server; <c>-dns.port</c> defaults to 0 so keys without a port get an ephemeral one.</summary>
-    public static async Task<TestDnsServer> StartAsync(string corefile, int defaultPort = 0, string fileName = "Corefile", int udpWorkers = 1)
+    public static async Task<TestDnsServer> StartAsync(string corefile, int defaultPort = 0, string fileName = "Corefile", int udpWorkers = 1, Dns.Core.Pipeline.PluginRegistry? registry = null)
     {
         var log = new StringWriter();
         var sync = TextWriter.Synchronized(log);
@@ -58,6 +58,7 @@ public sealed class TestDnsServer : IAsyncDisposable
             LoggerFactory = factory,
             UdpWorkers = udpWorkers,
             Output = sync,
+            Registry = registry ?? Dns.Server.BuiltinPlugins.Create(),
         });
         await host.StartAsync().ConfigureAwait(false);
         return new TestDnsServer(host, log);
