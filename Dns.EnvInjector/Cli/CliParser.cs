@@ -44,6 +44,10 @@ internal static class CliParser
             throw Fail("missing command");
         }
         var command = args[0];
+        if (command is "help" or "-h" or "--help")
+        {
+            throw new CliException(Usage, 0);
+        }
         if (command is not ("print" or "exec" or "webhook"))
         {
             throw Fail("unknown command \"" + command + "\"");
