@@ -243,6 +243,12 @@ public ref struct DnsMessageReader
             return null;
         }
         var c = (DnsClass)cls;
+        if (rdlen == 0 && c is DnsClass.Any or DnsClass.None)
+        {
+            // RFC 2136 §2.4–2.5: UPDATE prerequisites and deletions carry no RDATA whatever the type; reading them
+            // lets the server answer the opcode (NOTIMP) instead of FORMERR, as miekg/dns does.
+            return new UnknownRecord(name, ttl, type, [], c);
+        }
         DnsRecord rec;
         switch (type)
         {

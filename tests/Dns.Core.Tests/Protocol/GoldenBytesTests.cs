@@ -191,4 +191,24 @@ public sealed class GoldenBytesTests
         var bytes = Hex.Parse($"00 01 81 00 00 00 00 01 00 00 00 00 00 {type >> 8:x2} {type & 0xFF:x2} 00 01 00 00 00 3c 00 {rd.Length:x2} {rdata}");
         Assert.IsType<DnsFormatException>(ParseGuard.Run(bytes));
     }
+
+    [Fact]
+    public void Parse_UpdateWithEmptyRdataForClassAnyAndNone_IsReadAndWrittenBack()
+    {
+        // UPDATE example. SOA: prerequisite "a.example. ANY A" (RRset exists), update "a.example. NONE A" (rdlen 0).
+        const string hex = """
+            00 05 28 00 00 01 00 01 00 01 00 00
+            07 65 78 61 6d 70 6c 65 00 00 06 00 01
+            01 61 c0 0c 00 01 00 ff 00 00 00 00 00 00
+            c0 19 00 01 00 fe 00 00 00 00 00 00
+            """;
+        var m = DnsMessage.Parse(Hex.Parse(hex));
+        Assert.Equal(OpCode.Update, m.OpCode);
+        var prerequisite = Assert.IsType<UnknownRecord>(Assert.Single(m.Answers));
+        Assert.Equal(DnsRecordType.A, prerequisite.Type);
+        Assert.Equal(DnsClass.Any, prerequisite.Class);
+        Assert.Empty(prerequisite.Data);
+        Assert.Equal(DnsClass.None, Assert.Single(m.Authority).Class);
+        Hex.Equal(hex, m.ToArray());
+    }
 }
