@@ -7,7 +7,7 @@ namespace Dns.Core.Tests.Protocol;
 public sealed class DnsMessageTests
 {
     [Fact]
-    public void CreateResponse_IsMiekgSetReply()
+    public void CreateResponse_Query_IsMiekgSetReply()
     {
         var q = DnsMessage.CreateQuery(N("Www.Example.org."), DnsRecordType.Aaaa, 0x3344);
         q.CheckingDisabled = true;
@@ -29,7 +29,7 @@ public sealed class DnsMessageTests
     }
 
     [Fact]
-    public void CreateErrorResponse_CarriesRcodeOnly()
+    public void CreateErrorResponse_Code_CarriesRcodeAndQuestionOnly()
     {
         var r = Query().CreateErrorResponse(ResponseCode.Refused);
         Assert.Equal(ResponseCode.Refused, r.ResponseCode);
@@ -38,7 +38,7 @@ public sealed class DnsMessageTests
     }
 
     [Fact]
-    public void Clone_HasItsOwnListsAndOpt()
+    public void Clone_Modified_LeavesOriginalUnchanged()
     {
         var m = BigReply();
         var c = m.Clone();
@@ -79,7 +79,7 @@ public sealed class DnsMessageTests
     }
 
     [Fact]
-    public void WithTtlAndWithName_CopyTheRecord()
+    public void WithTtlAndWithName_NewValues_CopyTheRecord()
     {
         var r = new TxtRecord(N("a."), 5, ["x"]);
         var r2 = r.WithTtl(60).WithName(N("B."));
@@ -90,7 +90,7 @@ public sealed class DnsMessageTests
     }
 
     [Fact]
-    public void Constructors_RejectWrongData()
+    public void Constructors_WrongData_Throw()
     {
         Assert.Throws<ArgumentException>(() => new ARecord(N("a."), 1, IPAddress.IPv6Loopback));
         Assert.Throws<ArgumentException>(() => new AaaaRecord(N("a."), 1, IPAddress.Loopback));
@@ -112,7 +112,7 @@ public sealed class DnsMessageTests
     [InlineData("aaaa", DnsRecordType.Aaaa)]
     [InlineData("TYPE65280", (DnsRecordType)65280)]
     [InlineData("type1", DnsRecordType.A)]
-    public void RecordTypeText_ParsesNamesAndGenericForm(string text, DnsRecordType expected)
+    public void TryParse_TypeText_ParsesNamesAndGenericForm(string text, DnsRecordType expected)
     {
         Assert.True(DnsRecordTypeText.TryParse(text, out var t));
         Assert.Equal(expected, t);
