@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Our server beside knotd (and unbound/dnsmasq for forwarding) on loopback, measured with the same dnsperf flags,
+# using the shared harness ../shared/bench/peers/bench.py (copied to a scratch folder: shared/ is read-only).
+#
+#   bench/run.sh k8s [--quick]        (a) kubernetes plugin alone vs knotd, cluster mix
+#   bench/run.sh stock [--quick]      (b) the stock kubeadm Corefile (manifests source) vs knotd, cluster mix
+#   bench/run.sh forward [--quick]    (c) forward + cache on a hit-heavy external mix vs unbound-fwd / dnsmasq-fwd
+#   bench/run.sh memory               (d) RSS and sync time for 1k / 5k / 20k services x 5 endpoints
+#   bench/run.sh startup              (e) process start -> first answer (manifests source), 7 cold starts
+# Env: SERVICES (default 1000), MODES (default pinned), REPEATS (default 3), DURATION (default 20).
+# Results: bench/results/*.json and a markdown table on stdout. Holds flock /tmp/bench.lock for timed runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+scenario=${1:-k8s}; shift || true
+quick=(); [[ "${1:-}" == "--quick" ]] && quick=(--duration 5 --repeats 1 --warmup 2 --latency-duration 5)
+SERVICES=${SERVICES:-1000}; MODES=${MODES:-pinned}; REPEATS=${REPEATS:-3}; DURATION=${DURATION:-20}
+
+for b in dnsperf knotd unbound dnsmasq taskset; do
+  command -v "$b" >/dev/null || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dnsperf knot unbound dnsmasq-base >/dev/null; break; }
+done
+dotnet build Dns.Server -c Release -v q -nologo >/dev/null
+SERVER="$ROOT/Dns.Server/bin/Release/net10.0/Dns.Server.dll"
+
+WORK=$(mktemp -d /tmp/dns-bench-XXXX)
+cp -r ../shared/bench/peers "$WORK/peers"
+chmod -R u+w "$WORK/peers"
+DATA="$WORK/peers/data"
+mkdir -p "$DATA" "$ROOT/bench/results"
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+common=(--modes "$MODES" --repeats "$REPEATS" --duration "$DURATION" "${quick[@]}")
+
+corefile() { # $1 kind -> path of a Corefile for our server
+  local f="$WORK/Corefile.$1"
+  case $1 in
+    k8s) cat > "$f" <<CF
+cluster.local {
+    kubernetes cluster.local {
+        manifests $DATA/cluster.yaml
+        ttl 30
+    }
+}
+CF
+    ;;
+    stock) cat > "$f" <<CF
+.:53 {
+    errors
+    health 127.0.0.1:25391 {
+       lameduck 5s
+    }
+    ready 127.0.0.1:25392
+    kubernetes cluster.local in-addr.arpa ip6.arpa {
+       manifests $DATA/cluster.yaml
+       pods insecure
+       fallthrough in-addr.arpa ip6.arpa
+       ttl 30
+    }
+    prometheus 127.0.0.1:25393
+    forward . 127.0.0.1:25301 {
+       max_concurrent 1000
+    }
+    cache 30 {
+       disable success cluster.local
+       disable denial cluster.local
+    }
+    loop
+    reload
+    loadbalance
+}
+CF
+    ;;
+    forward) cat > "$f" <<CF
+.:53 {
+    forward . 127.0.0.1:25301
+    cache 30
+}
+CF
+    ;;
+  esac
+  echo "$f"
+}
+
+ours() { # $1 label, $2 corefile, rest: bench.py args
+  local label=$1 cf=$2; shift 2
+  python3 "$WORK/peers/bench.py" --custom "$label" --port 25320 \
+    --cmd "dotnet $SERVER -conf $cf -dns.port {port} -quiet" --out "$ROOT/bench/results/$stamp-$label.json" "$@"
+}
+
+case $scenario in
+  k8s|stock)
+    python3 bench/gen_cluster.py --services "$SERVICES" --out "$DATA" >/dev/null
+    python3 "$WORK/peers/bench.py" --targets knot --out "$ROOT/bench/results/$stamp-knot.json" "${common[@]}"
+    if [[ $scenario == stock ]]; then
+      # forward's upstream (and loop's probe target) is a knotd on 25301 serving the same zone
+      knot_conf="$WORK/knot-up.conf"
+      sed -e "s#@RUN@#$WORK#g; s#@DATA@#$DATA#g; s#@PORT@#25301#g; s#@WORKERS@#1#g" "$WORK/peers/conf/knot.conf.in" > "$knot_conf"
+      mkdir -p "$WORK/db"; knotd -c "$knot_conf" >/dev/null 2>&1 & KNOT=$!
+      trap 'kill $KNOT 2>/dev/null || true' EXIT
+    fi
+    ours "ours-$scenario" "$(corefile "$scenario")" "${common[@]}"
+    python3 "$WORK/peers/bench.py" --report "$ROOT/bench/results/$stamp-"*.json
+    ;;
+  forward)
+    python3 "$WORK/peers/gen_dataset.py" --out "$DATA" >/dev/null
+    python3 "$WORK/peers/bench.py" --targets unbound-fwd,dnsmasq-fwd --out "$ROOT/bench/results/$stamp-peers-fwd.json" "${common[@]}"
+    knot_conf="$WORK/knot-up.conf"
+    sed -e "s#@RUN@#$WORK#g; s#@DATA@#$DATA#g; s#@PORT@#25301#g; s#@WORKERS@#1#g" "$WORK/peers/conf/knot.conf.in" > "$knot_conf"
+    mkdir -p "$WORK/db"; knotd -c "$knot_conf" >/dev/null 2>&1 & KNOT=$!
+    trap 'kill $KNOT 2>/dev/null || true' EXIT
+    ours "ours-forward-cache" "$(corefile forward)" "${common[@]}"
+    python3 "$WORK/peers/bench.py" --report "$ROOT/bench/results/$stamp-"*.json
+    ;;
+  memory)
+    for n in 1000 5000 20000; do
+      python3 bench/gen_cluster.py --services "$n" --queries 1000 --out "$DATA/$n" >/dev/null
+      cf=$(corefile k8s); sed -i "s#$DATA/cluster.yaml#$DATA/$n/cluster.yaml#" "$cf"
+      python3 bench/measure_sync.py --server "$SERVER" --corefile "$cf" --port 25320 --services "$n"
+    done
+    ;;
+  startup)
+    python3 bench/gen_cluster.py --services "$SERVICES" --out "$DATA" >/dev/null
+    python3 "$WORK/peers/bench.py" --startup-only 7 --custom ours-k8s --port 25320 \
+      --cmd "dotnet $SERVER -conf $(corefile k8s) -dns.port {port} -quiet"
+    python3 "$WORK/peers/bench.py" --startup-only 7 --targets knot
+    ;;
+  *) echo "unknown scenario $scenario" >&2; exit 2;;
+esac
