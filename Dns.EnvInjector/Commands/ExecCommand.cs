@@ -21,7 +21,7 @@ internal static partial class ExecCommand
     private const int SigTerm = 15;
 
     /// <summary>How long a command gets to exit after SIGTERM before it is killed on a restart.</summary>
-    internal static TimeSpan StopGracePeriod { get; set; } = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan StopGracePeriod = TimeSpan.FromSeconds(10);
 
     /// <summary>Runs the command; returns the exit code.</summary>
     public static async Task<int> RunAsync(CliOptions options, CliContext context, CancellationToken cancellationToken)
@@ -109,8 +109,10 @@ internal static partial class ExecCommand
     private sealed class Runner(IReadOnlyList<string> commandLine)
     {
         private volatile Process? _child;
+        private volatile bool _stopping;
 
-        public bool Stopping { get; private set; }
+        /// <summary>A forwarded SIGTERM asked the command to stop: do not restart it.</summary>
+        public bool Stopping => _stopping;
 
         public IDisposable HandleSignals() => new Registrations(
         [
@@ -168,7 +170,7 @@ internal static partial class ExecCommand
             context.Cancel = true;
             if (signal == SigTerm)
             {
-                Stopping = true;
+                _stopping = true;
             }
             _ = kill(child.Id, signal);
         }
