@@ -123,7 +123,7 @@ internal static partial class ExecCommand
 
         public async Task<int> RunOnceAsync(IReadOnlyList<EnvVar> vars)
         {
-            using var child = Start(vars);
+            var child = Start(vars);
             await child.WaitForExitAsync().ConfigureAwait(false);
             return Finish(child);
         }
@@ -157,7 +157,9 @@ internal static partial class ExecCommand
         public int Finish(Process child)
         {
             _child = null;
-            return child.ExitCode;
+            var code = child.ExitCode;
+            child.Dispose();
+            return code;
         }
 
         public void Forward(PosixSignalContext context, int signal)
