@@ -64,6 +64,13 @@ internal static partial class ExecCommand
                     {
                         return runner.Finish(child);
                     }
+                    if (pendingChange.IsCanceled)
+                    {
+                        // The caller gave up: do not leave the command running behind us.
+                        await runner.StopAsync(child, exited).ConfigureAwait(false);
+                        runner.Finish(child);
+                        cancellationToken.ThrowIfCancellationRequested();
+                    }
                     pendingChange = null;
                     while (changes.Reader.TryRead(out _))
                     {
