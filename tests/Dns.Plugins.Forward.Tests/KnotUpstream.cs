@@ -72,7 +72,7 @@ internal sealed class KnotUpstream : IAsyncDisposable
               - domain: example.test
                 file: "example.test.zone"
             """);
-        var psi = new ProcessStartInfo("knotd") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        var psi = new ProcessStartInfo(File.Exists("/usr/sbin/knotd") ? "/usr/sbin/knotd" : "knotd") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
         psi.ArgumentList.Add("-c");
         psi.ArgumentList.Add(Path.Combine(dir, "knot.conf"));
         var p = Process.Start(psi) ?? throw new InvalidOperationException("knotd did not start");
