@@ -10,7 +10,7 @@ namespace Dns.Plugins.Forward;
 internal sealed class ForwardPlugin : IDnsPlugin, IDisposable
 {
     /// <summary>CoreDNS's overall per-query deadline (<c>defaultTimeout</c>).</summary>
-    internal static TimeSpan Deadline { get; set; } = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(5);
 
     private readonly ForwardOptions _o;
     private readonly ForwardMetrics _metrics;
