@@ -129,7 +129,8 @@ internal sealed class ForwardPlugin : IDnsPlugin, IDisposable
                 proxy = _pool.Random();
             }
 
-            var tcp = _o.ForceTcp || (ctx.Transport == DnsTransport.Tcp && !_o.PreferUdp);
+            // CoreDNS request.Proto: only UDP clients are "udp"; TCP, DoT, DoH and gRPC clients are "tcp".
+            var tcp = _o.ForceTcp || (ctx.Transport is not (DnsTransport.Udp or DnsTransport.Internal) && !_o.PreferUdp);
             ExchangeResult r;
             while (true)
             {
