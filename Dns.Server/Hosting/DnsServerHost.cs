@@ -230,6 +230,10 @@ public sealed partial class DnsServerHost : IAsyncDisposable
             _pluginsEnabled = next.PublishPluginsEnabled(_process.Metrics);
             next.MarkListening();
             old.Retire();
+            if (_options.ReloadGrace > TimeSpan.Zero)
+            {
+                await Task.Delay(_options.ReloadGrace, _options.Time, CancellationToken.None).ConfigureAwait(false);
+            }
             await RunShutdownHooksAsync(old).ConfigureAwait(false);
             LogReloaded(_log);
         }
