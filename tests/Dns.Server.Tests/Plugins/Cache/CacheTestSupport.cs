@@ -58,9 +58,9 @@ internal sealed class Backend : IDnsPlugin
 /// <summary>A block with <c>cache</c> and a scripted backend, on a manual clock with its own metrics.</summary>
 internal sealed class CacheUnderTest
 {
-    private readonly PluginHarness _harness;
+    private readonly Dns.Testing.PluginHarness _harness;
 
-    private CacheUnderTest(PluginHarness harness, Backend backend, ManualTime time)
+    private CacheUnderTest(Dns.Testing.PluginHarness harness, Backend backend, ManualTime time)
     {
         _harness = harness;
         Backend = backend;
@@ -81,7 +81,7 @@ internal sealed class CacheUnderTest
         var registry = new PluginRegistry()
             .Register(new CaptureCacheSetup(p => plugin = p))
             .Register(new BackendSetup(backend));
-        var harness = PluginHarness.Create($"{zones} {{\n {cacheDirective}\n erratic\n}}", registry, time);
+        var harness = Dns.Testing.PluginHarness.Create($"{zones} {{\n {cacheDirective}\n erratic\n}}", registry, time);
         return new CacheUnderTest(harness, backend, time) { Plugin = plugin };
     }
 
