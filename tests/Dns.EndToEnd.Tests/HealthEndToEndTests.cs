@@ -23,7 +23,7 @@ public sealed partial class HealthEndToEndTests
     {
         var http = HealthProcessRunner.FreePort();
         var file = Path.Combine(Path.GetTempPath(), $"Corefile-{Guid.NewGuid():N}");
-        await File.WriteAllTextAsync(file, $".:0 {{\n    health 127.0.0.1:{http} {{\n        lameduck 2s\n    }}\n    ready 127.0.0.1:{http}\n    whoami\n}}\n");
+        await File.WriteAllTextAsync(file, $".:0 {{\n    health 127.0.0.1:{http} {{\n        lameduck 4s\n    }}\n    ready 127.0.0.1:{http}\n    whoami\n}}\n");
         try
         {
             await using var p = HealthProcessRunner.Start(file);
@@ -32,7 +32,7 @@ public sealed partial class HealthEndToEndTests
             Assert.Equal("NOERROR", (await Dig.RunAsync(port, "example.org")).Status);
 
             p.Signal(SigTerm);
-            await p.WaitForOutputAsync("[INFO] plugin/health: Going into lameduck mode for 2s", TimeSpan.FromSeconds(10));
+            await p.WaitForOutputAsync("[INFO] plugin/health: Going into lameduck mode for 4s", TimeSpan.FromSeconds(10));
             Assert.Contains("[INFO] SIGTERM: Shutting down servers then terminating", p.Output, StringComparison.Ordinal);
             Assert.Equal("NOERROR", (await Dig.RunAsync(port, "+tcp", "example.org")).Status);
             Assert.Equal((200, "OK"), await HealthProcessRunner.GetAsync(http, "/health"));
