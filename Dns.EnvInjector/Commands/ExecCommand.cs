@@ -115,8 +115,10 @@ internal static partial class ExecCommand
 
     private sealed class Runner(IReadOnlyList<string> commandLine)
     {
+        private readonly Lock _gate = new();
         private volatile Process? _child;
         private volatile bool _stopping;
+        private int _pendingSignal;
 
         /// <summary>A forwarded SIGTERM asked the command to stop: do not restart it.</summary>
         public bool Stopping => _stopping;
@@ -150,7 +152,18 @@ internal static partial class ExecCommand
             try
             {
                 var p = Process.Start(psi) ?? throw new CliException("cannot start \"" + commandLine[0] + "\"", 126);
-                _child = p;
+                int pending;
+                lock (_gate)
+                {
+                    _child = p;
+                    pending = _pendingSignal;
+                    _pendingSignal = 0;
+                }
+                if (pending != 0)
+                {
+                    // A signal arrived while the command was being started: it is the command's now.
+                    _ = kill(p.Id, pending);
+                }
                 return p;
             }
             catch (Win32Exception e)
@@ -171,15 +184,21 @@ internal static partial class ExecCommand
 
         public void Forward(PosixSignalContext context, int signal)
         {
-            var child = _child;
-            if (child is null)
-            {
-                return;
-            }
             context.Cancel = true;
             if (signal == SigTerm)
             {
                 _stopping = true;
+            }
+            Process? child;
+            lock (_gate)
+            {
+                child = _child;
+                if (child is null)
+                {
+                    // Between commands (or before the first): deliver it once the next one has started.
+                    _pendingSignal = signal;
+                    return;
+                }
             }
             _ = kill(child.Id, signal);
         }
