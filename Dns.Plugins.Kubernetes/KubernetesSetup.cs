@@ -149,7 +149,12 @@ public sealed class KubernetesSetup : IPluginSetup
                         {
                             throw d.ArgErr();
                         }
-                        o = o with { NamespaceLabels = string.Join(' ', a) };
+                        var selector = string.Join(' ', a);
+                        if (!LabelSelector.TryParse(selector, out _, out var why))
+                        {
+                            throw d.Err($"unable to parse namespace_labels selector value: '{selector}' -> {why}");
+                        }
+                        o = o with { NamespaceLabels = selector };
                         break;
                     }
                 case "labels":
@@ -159,7 +164,12 @@ public sealed class KubernetesSetup : IPluginSetup
                         {
                             throw d.ArgErr();
                         }
-                        o = o with { Labels = string.Join(' ', a) };
+                        var selector = string.Join(' ', a);
+                        if (!LabelSelector.TryParse(selector, out _, out var why))
+                        {
+                            throw d.Err($"unable to parse label selector value: '{selector}' -> {why}");
+                        }
+                        o = o with { Labels = selector };
                         break;
                     }
                 case "pods":

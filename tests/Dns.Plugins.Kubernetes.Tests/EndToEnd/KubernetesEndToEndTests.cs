@@ -142,3 +142,37 @@ public sealed class KubernetesEndToEndTests : IAsyncLifetime
         Assert.Equal("NXDOMAIN", r.Status);
     }
 }
+
+/// <summary><c>labels</c> and <c>namespace_labels</c> over manifest data.</summary>
+public sealed class KubernetesManifestSelectorTests
+{
+    [Fact]
+    public async Task Dig_LabelsOption_HidesUnmatchedServices()
+    {
+        await using var server = await TestDnsServer.StartAsync($$"""
+            cluster.local {
+                kubernetes {
+                    manifests {{KubernetesEndToEndTests.ClusterYaml}}
+                    labels app=frontend
+                }
+            }
+            """);
+        Assert.Equal("NOERROR", (await Dig.RunAsync(server.Port, "frontend.demo.svc.cluster.local", "A")).Status);
+        Assert.Equal("NXDOMAIN", (await Dig.RunAsync(server.Port, "api.demo.svc.cluster.local", "A")).Status);
+    }
+
+    [Fact]
+    public async Task Dig_NamespaceLabelsOption_HidesUnmatchedNamespaces()
+    {
+        await using var server = await TestDnsServer.StartAsync($$"""
+            cluster.local {
+                kubernetes {
+                    manifests {{KubernetesEndToEndTests.ClusterYaml}}
+                    namespace_labels team=demo
+                }
+            }
+            """);
+        Assert.Equal("NOERROR", (await Dig.RunAsync(server.Port, "api.demo.svc.cluster.local", "A")).Status);
+        Assert.Equal("NXDOMAIN", (await Dig.RunAsync(server.Port, "kube-dns.kube-system.svc.cluster.local", "A")).Status);
+    }
+}
