@@ -26,6 +26,7 @@ public static class BuiltinPlugins
         r.Register(new Dns.Plugins.Forward.ForwardSetup());
         r.Register(new Dns.Plugins.Kubernetes.KubernetesSetup());
         r.Register(new Dns.Plugins.Kubernetes.External.ExternalSetup());
+        r.Register(new Plugins.Cache.CacheSetup());
         return r;
     }
 }
