@@ -35,6 +35,6 @@ internal static class DefaultSourceFactory
         return new ApiServerSource(api, context.LoggerFactory, context.Time, context.Metrics);
     }
 
-    private static LabelSelector? Selector(string? text) =>
-        text is null ? null : LabelSelector.TryParse(text, out var s, out _) ? s : null;
+    private static KubeLabelSelector? Selector(string? text) =>
+        text is null ? null : KubeLabelSelector.TryParse(text, out var s, out _) ? s : null;
 }

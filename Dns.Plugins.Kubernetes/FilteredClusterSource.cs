@@ -10,11 +10,11 @@ namespace Dns.Plugins.Kubernetes;
 internal sealed class FilteredClusterSource : IClusterSource
 {
     private readonly IClusterSource _inner;
-    private readonly LabelSelector? _labels;
-    private readonly LabelSelector? _namespaceLabels;
+    private readonly KubeLabelSelector? _labels;
+    private readonly KubeLabelSelector? _namespaceLabels;
     private Pair _current;
 
-    public FilteredClusterSource(IClusterSource inner, LabelSelector? labels, LabelSelector? namespaceLabels)
+    public FilteredClusterSource(IClusterSource inner, KubeLabelSelector? labels, KubeLabelSelector? namespaceLabels)
     {
         _inner = inner;
         _labels = labels;

@@ -41,6 +41,51 @@ public sealed class KubernetesPlugin : IDnsPlugin, IReadinessCheck
 
     internal KubernetesLookup Lookup { get; }
 
+    /// <summary>The <c>search</c> domains of the server's own resolv.conf (FQDNs), appended by <see cref="AutoPath"/>.</summary>
+    internal IReadOnlyList<string> AutoPathSearch { get; set; } = [];
+
+    /// <summary>
+    /// The search path of the client pod for <c>autopath @kubernetes</c> (autopath.go): <c>&lt;podns&gt;.svc.&lt;zone&gt;</c>,
+    /// <c>svc.&lt;zone&gt;</c>, <c>&lt;zone&gt;</c>, the server's own search domains and "" last. Null when the name is outside
+    /// the plugin's zones, <c>pods verified</c> is not set, or no pod has the client's address.
+    /// </summary>
+    public IReadOnlyList<string>? AutoPath(DnsContext context)
+    {
+        var zoneIndex = Lookup.MatchZone(context.QueryName);
+        if (zoneIndex < 0 || Options.Pods != PodMode.Verified)
+        {
+            return null;
+        }
+        var ip = context.RemoteAddress;
+        if (ip.IsIPv4MappedToIPv6)
+        {
+            ip = ip.MapToIPv4();
+        }
+        var pods = _source.Current.PodsByIP(ip);
+        if (pods.Count == 0)
+        {
+            return null;
+        }
+        var ns = pods[0].Namespace;
+        var zone = Options.Zones[zoneIndex];
+        var search = new List<string>(4 + AutoPathSearch.Count);
+        if (zone == ".")
+        {
+            search.Add(ns + ".svc.");
+            search.Add("svc.");
+            search.Add(".");
+        }
+        else
+        {
+            search.Add(ns + ".svc." + zone);
+            search.Add("svc." + zone);
+            search.Add(zone);
+        }
+        search.AddRange(AutoPathSearch);
+        search.Add("");
+        return search;
+    }
+
     /// <summary>Starts the source and waits up to <c>startup_timeout</c> for it to sync, then serves anyway (reference §2.12).</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {

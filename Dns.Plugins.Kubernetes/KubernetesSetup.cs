@@ -33,7 +33,10 @@ public sealed class KubernetesSetup : IPluginSetup
     {
         var options = Parse(context.Dispenser, context.Zones);
         var source = _factory(options, context);
-        var plugin = new KubernetesPlugin(options, source, LocalAddresses(context.Config), context.LoggerFactory.CreateLogger("plugin/kubernetes"));
+        var plugin = new KubernetesPlugin(options, source, LocalAddresses(context.Config), context.LoggerFactory.CreateLogger("plugin/kubernetes"))
+        {
+            AutoPathSearch = ResolvConfSearch("/etc/resolv.conf"),
+        };
         context.Config.Items[ItemKey] = plugin;
         context.AddPlugin(plugin);
         context.AddReadinessCheck(plugin);
@@ -150,7 +153,7 @@ public sealed class KubernetesSetup : IPluginSetup
                             throw d.ArgErr();
                         }
                         var selector = string.Join(' ', a);
-                        if (!LabelSelector.TryParse(selector, out _, out var why))
+                        if (!KubeLabelSelector.TryParse(selector, out _, out var why))
                         {
                             throw d.Err($"unable to parse namespace_labels selector value: '{selector}' -> {why}");
                         }
@@ -165,7 +168,7 @@ public sealed class KubernetesSetup : IPluginSetup
                             throw d.ArgErr();
                         }
                         var selector = string.Join(' ', a);
-                        if (!LabelSelector.TryParse(selector, out _, out var why))
+                        if (!KubeLabelSelector.TryParse(selector, out _, out var why))
                         {
                             throw d.Err($"unable to parse label selector value: '{selector}' -> {why}");
                         }
@@ -333,6 +336,40 @@ public sealed class KubernetesSetup : IPluginSetup
         catch (NetworkInformationException)
         {
             // No interface list on this platform: the NS answer is then empty, as CoreDNS's is when net.InterfaceAddrs fails.
+        }
+        return list;
+    }
+
+    /// <summary>The <c>search</c> domains of a resolv.conf as lower-case FQDNs (empty when unreadable).</summary>
+    internal static IReadOnlyList<string> ResolvConfSearch(string path)
+    {
+        var list = new List<string>();
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines(path);
+        }
+        catch (IOException)
+        {
+            return list;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return list;
+        }
+        foreach (var line in lines)
+        {
+            var fields = line.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length < 2 || fields[0] != "search")
+            {
+                continue;
+            }
+            list.Clear();
+            for (var i = 1; i < fields.Length; i++)
+            {
+                var d = fields[i].ToLowerInvariant();
+                list.Add(d.EndsWith('.') ? d : d + ".");
+            }
         }
         return list;
     }

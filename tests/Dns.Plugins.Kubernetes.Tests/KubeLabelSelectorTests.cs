@@ -4,7 +4,7 @@ using Dns.Plugins.Kubernetes.Data;
 namespace Dns.Plugins.Kubernetes.Tests;
 
 /// <summary>The label selector grammar of <c>labels</c> and <c>namespace_labels</c>, and its use on manifest data.</summary>
-public sealed class LabelSelectorTests
+public sealed class KubeLabelSelectorTests
 {
     private static readonly Dictionary<string, string> Labels = new()
     {
@@ -37,7 +37,7 @@ public sealed class LabelSelectorTests
     [InlineData("app,environment", true)]
     public void Matches_Table(string selector, bool expected)
     {
-        Assert.True(LabelSelector.TryParse(selector, out var s, out var error), error);
+        Assert.True(KubeLabelSelector.TryParse(selector, out var s, out var error), error);
         Assert.Equal(expected, s.Matches(Labels));
     }
 
@@ -49,7 +49,7 @@ public sealed class LabelSelectorTests
     [InlineData("tier>x")]
     [InlineData("=x")]
     [InlineData("app=x y")]
-    public void TryParse_Invalid_False(string selector) => Assert.False(LabelSelector.TryParse(selector, out _, out _));
+    public void TryParse_Invalid_False(string selector) => Assert.False(KubeLabelSelector.TryParse(selector, out _, out _));
 
     [Theory]
     [InlineData("labels app in (x")]
@@ -75,8 +75,8 @@ public sealed class LabelSelectorTests
             [],
             [new NamespaceInfo { Name = "prod", Labels = new Dictionary<string, string> { ["env"] = "prod" } }, TestCluster.Ns("dev")],
             3, true);
-        Assert.True(LabelSelector.TryParse("app=web", out var labels, out _));
-        Assert.True(LabelSelector.TryParse("env", out var nsLabels, out _));
+        Assert.True(KubeLabelSelector.TryParse("app=web", out var labels, out _));
+        Assert.True(KubeLabelSelector.TryParse("env", out var nsLabels, out _));
         var inner = new InMemoryClusterSource(snap);
         await using var source = new FilteredClusterSource(inner, labels, nsLabels);
         var f = source.Current;

@@ -8,7 +8,7 @@ namespace Dns.Plugins.Kubernetes;
 /// <c>key notin (a,b)</c>, <c>key&gt;N</c> or <c>key&lt;N</c>. Used to check <c>labels</c>/<c>namespace_labels</c> at setup
 /// and to apply them to manifest data (the API server applies them itself).
 /// </summary>
-internal sealed class LabelSelector
+internal sealed class KubeLabelSelector
 {
     private enum Op
     {
@@ -24,12 +24,12 @@ internal sealed class LabelSelector
 
     private readonly List<(string Key, Op Op, string[] Values)> _requirements;
 
-    private LabelSelector(List<(string, Op, string[])> requirements) => _requirements = requirements;
+    private KubeLabelSelector(List<(string, Op, string[])> requirements) => _requirements = requirements;
 
     /// <summary>Parses <paramref name="text"/>; false with a reason when it is not a selector.</summary>
-    public static bool TryParse(string text, out LabelSelector selector, out string error)
+    public static bool TryParse(string text, out KubeLabelSelector selector, out string error)
     {
-        selector = new LabelSelector([]);
+        selector = new KubeLabelSelector([]);
         error = "";
         var i = 0;
         while (true)
