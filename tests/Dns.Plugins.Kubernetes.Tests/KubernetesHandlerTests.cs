@@ -58,6 +58,10 @@ public sealed class KubernetesHandlerTests
         NoData("svc1.testns.svc.cluster.local.", Any),
         NoData("svc1.testns.svc.cluster.local.", Hinfo),
         NoData("svc1.testns.svc.cluster.local.", Ns),
+        // NS below the apex is NODATA even for names that do not exist (quirk).
+        NoData("foo.cluster.local.", Ns),
+        NoData("nosvc.testns.svc.cluster.local.", Ns),
+        NoData("nons.svc.cluster.local.", Ns),
         NoData("svc1.testns.svc.cluster.local.", Ptr),
         new DnsCase("svc6.testns.svc.cluster.local.", Aaaa) { Answer = ["svc6.testns.svc.cluster.local. 5 IN AAAA 1234:abcd::1"] },
         NoData("svc6.testns.svc.cluster.local.", A),
