@@ -176,3 +176,27 @@ public sealed class KubernetesManifestSelectorTests
         Assert.Equal("NXDOMAIN", (await Dig.RunAsync(server.Port, "kube-dns.kube-system.svc.cluster.local", "A")).Status);
     }
 }
+
+/// <summary>An API server that cannot be reached: the server starts after <c>startup_timeout</c> and answers SERVFAIL for what it cannot know.</summary>
+public sealed class KubernetesUnreachableApiTests
+{
+    [Fact]
+    public async Task Dig_ApiUnreachable_ServFailWithSoaAfterStartupTimeout()
+    {
+        await using var server = await TestDnsServer.StartAsync("""
+            cluster.local {
+                kubernetes {
+                    endpoint http://127.0.0.1:1
+                    startup_timeout 200ms
+                }
+            }
+            """);
+        var r = await Dig.RunAsync(server.Port, "kube-dns.kube-system.svc.cluster.local", "A");
+        Assert.Equal("SERVFAIL", r.Status);
+        Assert.Contains("aa", r.Flags.Split(' '));
+        var soa = Assert.Single(r.Section("AUTHORITY"));
+        Assert.StartsWith("cluster.local. 5 IN SOA ns.dns.cluster.local. hostmaster.cluster.local. ", soa, StringComparison.Ordinal);
+        Assert.Equal("NOERROR", (await Dig.RunAsync(server.Port, "cluster.local", "SOA")).Status);
+        Assert.Contains("starting server with unsynced Kubernetes API", server.Log, StringComparison.Ordinal);
+    }
+}
