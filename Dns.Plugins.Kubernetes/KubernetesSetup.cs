@@ -32,8 +32,13 @@ public sealed class KubernetesSetup : IPluginSetup
     public void Setup(SetupContext context)
     {
         var options = Parse(context.Dispenser, context.Zones);
+        var logger = context.LoggerFactory.CreateLogger("plugin/kubernetes");
+        if (options.Endpoints.Count > 1)
+        {
+            KubernetesLog.MultipleEndpoints(logger, options.Endpoints[0]);
+        }
         var source = _factory(options, context);
-        var plugin = new KubernetesPlugin(options, source, LocalAddresses(context.Config), context.LoggerFactory.CreateLogger("plugin/kubernetes"))
+        var plugin = new KubernetesPlugin(options, source, LocalAddresses(context.Config), logger)
         {
             AutoPathSearch = ResolvConfSearch("/etc/resolv.conf"),
         };

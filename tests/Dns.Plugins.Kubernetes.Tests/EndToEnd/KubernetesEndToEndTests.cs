@@ -186,7 +186,7 @@ public sealed class KubernetesUnreachableApiTests
         await using var server = await TestDnsServer.StartAsync("""
             cluster.local {
                 kubernetes {
-                    endpoint http://127.0.0.1:1
+                    endpoint http://127.0.0.1:1 http://127.0.0.1:2
                     startup_timeout 200ms
                 }
             }
@@ -198,5 +198,6 @@ public sealed class KubernetesUnreachableApiTests
         Assert.StartsWith("cluster.local. 5 IN SOA ns.dns.cluster.local. hostmaster.cluster.local. ", soa, StringComparison.Ordinal);
         Assert.Equal("NOERROR", (await Dig.RunAsync(server.Port, "cluster.local", "SOA")).Status);
         Assert.Contains("starting server with unsynced Kubernetes API", server.Log, StringComparison.Ordinal);
+        Assert.Contains("only the first specified endpoint 'http://127.0.0.1:1' is used", server.Log, StringComparison.Ordinal);
     }
 }
