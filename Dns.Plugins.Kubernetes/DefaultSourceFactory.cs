@@ -11,7 +11,13 @@ internal static class DefaultSourceFactory
     {
         if (options.ManifestsPath is { } path)
         {
-            return new ManifestSource(context.ResolvePath(path), context.LoggerFactory, context.Time);
+            var manifests = new ManifestSource(context.ResolvePath(path), context.LoggerFactory, context.Time);
+            if (options.Labels is null && options.NamespaceLabels is null)
+            {
+                return manifests;
+            }
+            // The API server filters by label itself; manifest data is filtered here.
+            return new FilteredClusterSource(manifests, Selector(options.Labels), Selector(options.NamespaceLabels));
         }
         var api = new ApiSourceOptions
         {
@@ -28,4 +34,7 @@ internal static class DefaultSourceFactory
         };
         return new ApiServerSource(api, context.LoggerFactory, context.Time, context.Metrics);
     }
+
+    private static KubeLabelSelector? Selector(string? text) =>
+        text is null ? null : KubeLabelSelector.TryParse(text, out var s, out _) ? s : null;
 }

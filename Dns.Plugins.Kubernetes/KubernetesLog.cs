@@ -13,4 +13,7 @@ internal static partial class KubernetesLog
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "upstream lookup of {Target} failed")]
     public static partial void UpstreamFailed(ILogger logger, string target, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Multiple endpoints have been deprecated, only the first specified endpoint '{Endpoint}' is used")]
+    public static partial void MultipleEndpoints(ILogger logger, string endpoint);
 }

@@ -112,8 +112,13 @@ internal sealed class KubernetesLookup
                     result.Answer.Add(Soa(zone, snap.Serial));
                 }
                 break;
-            case DnsRecordType.Ns when isApex:
-                Ns(snap, qname, zone, result);
+            case DnsRecordType.Ns:
+                // Below the apex the fake A lookup still runs Services() with qtype NS, which returns the name
+                // servers whatever the name: NS is NODATA for every name, even missing ones (quirk).
+                if (isApex)
+                {
+                    Ns(snap, qname, zone, result);
+                }
                 break;
             case DnsRecordType.Axfr:
             case DnsRecordType.Ixfr:

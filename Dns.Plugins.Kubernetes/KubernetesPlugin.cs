@@ -15,6 +15,7 @@ public sealed class KubernetesPlugin : IDnsPlugin, IReadinessCheck
     private readonly IClusterSource _source;
     private readonly ILogger _logger;
     private readonly Fallthrough _fallthrough;
+    private readonly ThreadLocal<AnswerCache> _cache = new(static () => new AnswerCache());
 
     /// <summary>Creates the plugin over <paramref name="source"/>.</summary>
     public KubernetesPlugin(KubernetesOptions options, IClusterSource source, IReadOnlyList<IPAddress> localAddresses, ILogger logger)
@@ -39,6 +40,51 @@ public sealed class KubernetesPlugin : IDnsPlugin, IReadinessCheck
     public bool IsReady => _source.Current.Synced;
 
     internal KubernetesLookup Lookup { get; }
+
+    /// <summary>The <c>search</c> domains of the server's own resolv.conf (FQDNs), appended by <see cref="AutoPath"/>.</summary>
+    internal IReadOnlyList<string> AutoPathSearch { get; set; } = [];
+
+    /// <summary>
+    /// The search path of the client pod for <c>autopath @kubernetes</c> (autopath.go): <c>&lt;podns&gt;.svc.&lt;zone&gt;</c>,
+    /// <c>svc.&lt;zone&gt;</c>, <c>&lt;zone&gt;</c>, the server's own search domains and "" last. Null when the name is outside
+    /// the plugin's zones, <c>pods verified</c> is not set, or no pod has the client's address.
+    /// </summary>
+    public IReadOnlyList<string>? AutoPath(DnsContext context)
+    {
+        var zoneIndex = Lookup.MatchZone(context.QueryName);
+        if (zoneIndex < 0 || Options.Pods != PodMode.Verified)
+        {
+            return null;
+        }
+        var ip = context.RemoteAddress;
+        if (ip.IsIPv4MappedToIPv6)
+        {
+            ip = ip.MapToIPv4();
+        }
+        var pods = _source.Current.PodsByIP(ip);
+        if (pods.Count == 0)
+        {
+            return null;
+        }
+        var ns = pods[0].Namespace;
+        var zone = Options.Zones[zoneIndex];
+        var search = new List<string>(4 + AutoPathSearch.Count);
+        if (zone == ".")
+        {
+            search.Add(ns + ".svc.");
+            search.Add("svc.");
+            search.Add(".");
+        }
+        else
+        {
+            search.Add(ns + ".svc." + zone);
+            search.Add("svc." + zone);
+            search.Add(zone);
+        }
+        search.AddRange(AutoPathSearch);
+        search.Add("");
+        return search;
+    }
 
     /// <summary>Starts the source and waits up to <c>startup_timeout</c> for it to sync, then serves anyway (reference §2.12).</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -65,12 +111,41 @@ public sealed class KubernetesPlugin : IDnsPlugin, IReadinessCheck
             return next(context);
         }
         var snap = _source.Current;
-        var result = Lookup.Lookup(snap, qname, context.QueryType, zoneIndex);
+        var qtype = context.QueryType;
+        var cache = _cache.Value!;
+        if (cache.TryGet(snap, qname, qtype, out var cached))
+        {
+            return Replay(context, next, cached);
+        }
+        var result = Lookup.Lookup(snap, qname, qtype, zoneIndex);
         if (result.Upstream is not null && result.Status == LookupStatus.Ok)
         {
+            // Depends on the rest of the server: not cached.
             return ResolveUpstreamAsync(context, next, snap, zoneIndex, result);
         }
-        return Finish(context, next, snap, zoneIndex, result, truncated: false);
+        var decided = Decide(context, snap, zoneIndex, result);
+        cache.Add(snap, qname, qtype, decided);
+        return Replay(context, next, decided);
+    }
+
+    private static ValueTask Replay(DnsContext context, DnsRequestDelegate next, CachedAnswer a)
+    {
+        switch (a.Kind)
+        {
+            case CachedKind.Next:
+                return next(context);
+            case CachedKind.Refused:
+                context.Fail(ResponseCode.Refused);
+                return default;
+        }
+        var m = context.Request.CreateResponse();
+        m.AuthoritativeAnswer = true;
+        m.ResponseCode = a.Rcode;
+        m.Answers.AddRange(a.Answer);
+        m.Authority.AddRange(a.Authority);
+        m.Additional.AddRange(a.Additional);
+        context.Response = m;
+        return default;
     }
 
     private async ValueTask ResolveUpstreamAsync(DnsContext context, DnsRequestDelegate next, ClusterSnapshot snap, int zoneIndex, LookupResult result)
@@ -109,41 +184,42 @@ public sealed class KubernetesPlugin : IDnsPlugin, IReadinessCheck
 
     private ValueTask Finish(DnsContext context, DnsRequestDelegate next, ClusterSnapshot snap, int zoneIndex, LookupResult result, bool truncated)
     {
+        var decided = Decide(context, snap, zoneIndex, result);
+        var vt = Replay(context, next, decided);
+        if (truncated && context.Response is { } m)
+        {
+            m.Truncated = true;
+        }
+        return vt;
+    }
+
+    /// <summary>Turns a lookup into the reply CoreDNS writes (handler.go): fallthrough, SERVFAIL before sync, NXDOMAIN/NODATA with the SOA, or the records.</summary>
+    private CachedAnswer Decide(DnsContext context, ClusterSnapshot snap, int zoneIndex, LookupResult result)
+    {
         var qname = context.QueryName;
         switch (result.Status)
         {
             case LookupStatus.Refused:
-                context.Fail(ResponseCode.Refused);
-                return default;
+                return new CachedAnswer { Kind = CachedKind.Refused };
             case LookupStatus.NameError:
                 if (_fallthrough.Through(qname))
                 {
-                    return next(context);
+                    return new CachedAnswer { Kind = CachedKind.Next };
                 }
                 // Before the first sync a missing name may just not be known yet (reference §2.12).
-                Negative(context, snap, zoneIndex, snap.Synced ? ResponseCode.NxDomain : ResponseCode.ServFail);
-                return default;
+                return Negative(context, snap, zoneIndex, snap.Synced ? ResponseCode.NxDomain : ResponseCode.ServFail);
         }
         if (result.Answer.Count == 0)
         {
-            Negative(context, snap, zoneIndex, ResponseCode.NoError);
-            return default;
+            return Negative(context, snap, zoneIndex, ResponseCode.NoError);
         }
-        var m = context.Request.CreateResponse();
-        m.AuthoritativeAnswer = true;
-        m.Truncated = truncated;
-        m.Answers.AddRange(result.Answer);
-        m.Additional.AddRange(result.Extra);
-        context.Response = m;
-        return default;
+        return new CachedAnswer { Kind = CachedKind.Respond, Answer = [.. result.Answer], Additional = [.. result.Extra] };
     }
 
-    private void Negative(DnsContext context, ClusterSnapshot snap, int zoneIndex, ResponseCode code)
+    private CachedAnswer Negative(DnsContext context, ClusterSnapshot snap, int zoneIndex, ResponseCode code) => new()
     {
-        var m = context.Request.CreateResponse();
-        m.ResponseCode = code;
-        m.AuthoritativeAnswer = true;
-        m.Authority.Add(Lookup.Soa(Lookup.SpelledZone(context.QueryName, zoneIndex), snap.Serial));
-        context.Response = m;
-    }
+        Kind = CachedKind.Respond,
+        Rcode = code,
+        Authority = [Lookup.Soa(Lookup.SpelledZone(context.QueryName, zoneIndex), snap.Serial)],
+    };
 }

@@ -32,8 +32,16 @@ public sealed class KubernetesSetup : IPluginSetup
     public void Setup(SetupContext context)
     {
         var options = Parse(context.Dispenser, context.Zones);
+        var logger = context.LoggerFactory.CreateLogger("plugin/kubernetes");
+        if (options.Endpoints.Count > 1)
+        {
+            KubernetesLog.MultipleEndpoints(logger, options.Endpoints[0]);
+        }
         var source = _factory(options, context);
-        var plugin = new KubernetesPlugin(options, source, LocalAddresses(context.Config), context.LoggerFactory.CreateLogger("plugin/kubernetes"));
+        var plugin = new KubernetesPlugin(options, source, LocalAddresses(context.Config), logger)
+        {
+            AutoPathSearch = ResolvConfSearch("/etc/resolv.conf"),
+        };
         context.Config.Items[ItemKey] = plugin;
         context.AddPlugin(plugin);
         context.AddReadinessCheck(plugin);
@@ -149,7 +157,12 @@ public sealed class KubernetesSetup : IPluginSetup
                         {
                             throw d.ArgErr();
                         }
-                        o = o with { NamespaceLabels = string.Join(' ', a) };
+                        var selector = string.Join(' ', a);
+                        if (!KubeLabelSelector.TryParse(selector, out _, out var why))
+                        {
+                            throw d.Err($"unable to parse namespace_labels selector value: '{selector}' -> {why}");
+                        }
+                        o = o with { NamespaceLabels = selector };
                         break;
                     }
                 case "labels":
@@ -159,7 +172,12 @@ public sealed class KubernetesSetup : IPluginSetup
                         {
                             throw d.ArgErr();
                         }
-                        o = o with { Labels = string.Join(' ', a) };
+                        var selector = string.Join(' ', a);
+                        if (!KubeLabelSelector.TryParse(selector, out _, out var why))
+                        {
+                            throw d.Err($"unable to parse label selector value: '{selector}' -> {why}");
+                        }
+                        o = o with { Labels = selector };
                         break;
                     }
                 case "pods":
@@ -323,6 +341,40 @@ public sealed class KubernetesSetup : IPluginSetup
         catch (NetworkInformationException)
         {
             // No interface list on this platform: the NS answer is then empty, as CoreDNS's is when net.InterfaceAddrs fails.
+        }
+        return list;
+    }
+
+    /// <summary>The <c>search</c> domains of a resolv.conf as lower-case FQDNs (empty when unreadable).</summary>
+    internal static IReadOnlyList<string> ResolvConfSearch(string path)
+    {
+        var list = new List<string>();
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines(path);
+        }
+        catch (IOException)
+        {
+            return list;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return list;
+        }
+        foreach (var line in lines)
+        {
+            var fields = line.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length < 2 || fields[0] != "search")
+            {
+                continue;
+            }
+            list.Clear();
+            for (var i = 1; i < fields.Length; i++)
+            {
+                var d = fields[i].ToLowerInvariant();
+                list.Add(d.EndsWith('.') ? d : d + ".");
+            }
         }
         return list;
     }

@@ -71,7 +71,7 @@ public sealed class ExternalSetup : IPluginSetup
                             {
                                 throw d.ArgErr();
                             }
-                            if (!Core.Protocol.DnsName.TryParse(a[0], out _) || a[0].Contains('.'))
+                            if (!Core.Protocol.DnsName.TryParse(a[0], out _) || a[0].StartsWith('.') || a[0].EndsWith('.'))
                             {
                                 throw d.Err($"invalid apex label: '{a[0]}'");
                             }

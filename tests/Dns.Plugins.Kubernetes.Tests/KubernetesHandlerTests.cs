@@ -58,6 +58,10 @@ public sealed class KubernetesHandlerTests
         NoData("svc1.testns.svc.cluster.local.", Any),
         NoData("svc1.testns.svc.cluster.local.", Hinfo),
         NoData("svc1.testns.svc.cluster.local.", Ns),
+        // NS below the apex is NODATA even for names that do not exist (quirk).
+        NoData("foo.cluster.local.", Ns),
+        NoData("nosvc.testns.svc.cluster.local.", Ns),
+        NoData("nons.svc.cluster.local.", Ns),
         NoData("svc1.testns.svc.cluster.local.", Ptr),
         new DnsCase("svc6.testns.svc.cluster.local.", Aaaa) { Answer = ["svc6.testns.svc.cluster.local. 5 IN AAAA 1234:abcd::1"] },
         NoData("svc6.testns.svc.cluster.local.", A),
@@ -453,6 +457,38 @@ public sealed class KubernetesHandlerTests
             Ns = ["cluster.local. 5 IN SOA ns.dns.cluster.local. hostmaster.cluster.local. 7 7200 1800 86400 5"],
         };
         DnsAssert.Matches(gone, await h.QueryAsync(gone));
+    }
+
+    [Fact]
+    public async Task Lookup_RepeatedWithOtherSpelling_EachKeepsItsOwnSpelling()
+    {
+        var h = K8sHarness.Create();
+        foreach (var name in new[] { "svc1.testns.svc.cluster.local.", "SVC1.testns.svc.cluster.local.", "svc1.testns.svc.cluster.local.", "svc1.testns.svc.Cluster.Local." })
+        {
+            var c = new DnsCase(name, A) { Answer = [name + " 5 IN A 10.0.0.1"] };
+            DnsAssert.Matches(c, await h.QueryAsync(c));
+            var srv = new DnsCase(name, Srv) { Answer = [name + " 5 IN SRV 0 100 80 svc1.testns.svc." + name[^14..]], Extra = ["svc1.testns.svc." + name[^14..] + " 5 IN A 10.0.0.1"] };
+            DnsAssert.Matches(srv, await h.QueryAsync(srv));
+        }
+    }
+
+    [Fact]
+    public async Task Lookup_Repeated_SameAnswerEachTime()
+    {
+        var h = K8sHarness.Create("fallthrough in-addr.arpa");
+        for (var i = 0; i < 3; i++)
+        {
+            DnsAssert.Matches(NxDomain("nosvc.testns.svc.cluster.local.", A), await h.QueryAsync(new DnsCase("nosvc.testns.svc.cluster.local.", A)));
+            var next = new DnsCase("9.9.9.99.in-addr.arpa.", Ptr) { Answer = [K8sHarness.NextLine("9.9.9.99.in-addr.arpa.")] };
+            DnsAssert.Matches(next, await h.QueryAsync(next));
+            var refused = new DnsCase("cluster.local.", Axfr) { Rcode = ResponseCode.Refused };
+            DnsAssert.Matches(refused, await h.QueryAsync(refused));
+            var ext = new DnsCase("ext.testns.svc.cluster.local.", A)
+            {
+                Answer = ["ext.testns.svc.cluster.local. 5 IN CNAME ext.interwebs.test.", "ext.interwebs.test. 300 IN A 203.0.113.10"],
+            };
+            DnsAssert.Matches(ext, await h.QueryAsync(ext));
+        }
     }
 
     [Fact]

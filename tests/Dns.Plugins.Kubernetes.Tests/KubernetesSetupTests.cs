@@ -166,4 +166,24 @@ public sealed class KubernetesSetupTests
 
     [Fact]
     public void BuiltinPlugins_RegistersKubernetes() => Assert.True(Server.BuiltinPlugins.Create().Contains("kubernetes"));
+
+    [Fact]
+    public void LocalAddresses_Bound_NonLoopbackOnly()
+    {
+        var config = new Core.Pipeline.BlockConfig();
+        config.BindAddresses.Add(System.Net.IPAddress.Loopback);
+        config.BindAddresses.Add(System.Net.IPAddress.Parse("10.1.2.3"));
+        config.BindAddresses.Add(System.Net.IPAddress.IPv6Loopback);
+        config.BindAddresses.Add(System.Net.IPAddress.Parse("fd00::53"));
+        Assert.Equal([System.Net.IPAddress.Parse("10.1.2.3"), System.Net.IPAddress.Parse("fd00::53")], KubernetesSetup.LocalAddresses(config));
+    }
+
+    [Fact]
+    public void LocalAddresses_Unbound_InterfaceAddressesWithoutLoopback()
+    {
+        foreach (var a in KubernetesSetup.LocalAddresses(new Core.Pipeline.BlockConfig()))
+        {
+            Assert.False(System.Net.IPAddress.IsLoopback(a));
+        }
+    }
 }

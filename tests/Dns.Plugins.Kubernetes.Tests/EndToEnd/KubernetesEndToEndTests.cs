@@ -142,3 +142,62 @@ public sealed class KubernetesEndToEndTests : IAsyncLifetime
         Assert.Equal("NXDOMAIN", r.Status);
     }
 }
+
+/// <summary><c>labels</c> and <c>namespace_labels</c> over manifest data.</summary>
+public sealed class KubernetesManifestSelectorTests
+{
+    [Fact]
+    public async Task Dig_LabelsOption_HidesUnmatchedServices()
+    {
+        await using var server = await TestDnsServer.StartAsync($$"""
+            cluster.local {
+                kubernetes {
+                    manifests {{KubernetesEndToEndTests.ClusterYaml}}
+                    labels app=frontend
+                }
+            }
+            """);
+        Assert.Equal("NOERROR", (await Dig.RunAsync(server.Port, "frontend.demo.svc.cluster.local", "A")).Status);
+        Assert.Equal("NXDOMAIN", (await Dig.RunAsync(server.Port, "api.demo.svc.cluster.local", "A")).Status);
+    }
+
+    [Fact]
+    public async Task Dig_NamespaceLabelsOption_HidesUnmatchedNamespaces()
+    {
+        await using var server = await TestDnsServer.StartAsync($$"""
+            cluster.local {
+                kubernetes {
+                    manifests {{KubernetesEndToEndTests.ClusterYaml}}
+                    namespace_labels team=demo
+                }
+            }
+            """);
+        Assert.Equal("NOERROR", (await Dig.RunAsync(server.Port, "api.demo.svc.cluster.local", "A")).Status);
+        Assert.Equal("NXDOMAIN", (await Dig.RunAsync(server.Port, "kube-dns.kube-system.svc.cluster.local", "A")).Status);
+    }
+}
+
+/// <summary>An API server that cannot be reached: the server starts after <c>startup_timeout</c> and answers SERVFAIL for what it cannot know.</summary>
+public sealed class KubernetesUnreachableApiTests
+{
+    [Fact]
+    public async Task Dig_ApiUnreachable_ServFailWithSoaAfterStartupTimeout()
+    {
+        await using var server = await TestDnsServer.StartAsync("""
+            cluster.local {
+                kubernetes {
+                    endpoint http://127.0.0.1:1 http://127.0.0.1:2
+                    startup_timeout 200ms
+                }
+            }
+            """);
+        var r = await Dig.RunAsync(server.Port, "kube-dns.kube-system.svc.cluster.local", "A");
+        Assert.Equal("SERVFAIL", r.Status);
+        Assert.Contains("aa", r.Flags.Split(' '));
+        var soa = Assert.Single(r.Section("AUTHORITY"));
+        Assert.StartsWith("cluster.local. 5 IN SOA ns.dns.cluster.local. hostmaster.cluster.local. ", soa, StringComparison.Ordinal);
+        Assert.Equal("NOERROR", (await Dig.RunAsync(server.Port, "cluster.local", "SOA")).Status);
+        Assert.Contains("starting server with unsynced Kubernetes API", server.Log, StringComparison.Ordinal);
+        Assert.Contains("only the first specified endpoint 'http://127.0.0.1:1' is used", server.Log, StringComparison.Ordinal);
+    }
+}

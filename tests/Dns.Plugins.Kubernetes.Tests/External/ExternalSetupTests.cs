@@ -37,7 +37,8 @@ public sealed class ExternalSetupTests
     [InlineData("k8s_external {\n ttl x\n}", "ttl must be an integer")]
     [InlineData("k8s_external {\n ttl\n}", "Wrong argument count")]
     [InlineData("k8s_external {\n apex\n}", "Wrong argument count")]
-    [InlineData("k8s_external {\n apex a.b\n}", "invalid apex label")]
+    [InlineData("k8s_external {\n apex a..b\n}", "invalid apex label")]
+    [InlineData("k8s_external {\n apex .a\n}", "invalid apex label")]
     [InlineData("k8s_external {\n headless yes\n}", "Wrong argument count")]
     [InlineData("k8s_external {\n bogus\n}", "unknown property 'bogus'")]
     public void Parse_Invalid_ErrorNamesProblem(string text, string fragment)
