@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Net;
+using System.Text.Json;
 using Dns.Core.Metrics;
 using k8s;
 using k8s.Autorest;
@@ -160,6 +161,13 @@ internal sealed partial class Reflector<TObject, TItem>
                     LogHttpError(_logger, _resource, code, Trim(e.Response.Content));
                     retryAfter = RetryAfter(e);
                 }
+            }
+            catch (JsonException e)
+            {
+                // KubernetesClient 21 lets a malformed watch line end the enumeration: rewatch from the last good
+                // resourceVersion after a pause (a LIST body that does not parse lands here too).
+                CountError();
+                LogBadWatchLine(_logger, _resource, e.Message);
             }
             catch (Exception e)
             {
@@ -457,7 +465,7 @@ internal sealed partial class Reflector<TObject, TItem>
     [LoggerMessage(Level = LogLevel.Warning, Message = "Watch of {Resource} returned error status {Code}: {Message}; relisting")]
     private static partial void LogWatchStatus(ILogger logger, string resource, int code, string message);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Watch of {Resource} sent an unreadable event: {Message}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Unreadable data from the Kubernetes API for {Resource}: {Message}")]
     private static partial void LogBadWatchLine(ILogger logger, string resource, string message);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Watch of {Resource} silent for {Seconds:0.#}s; restarting it")]
