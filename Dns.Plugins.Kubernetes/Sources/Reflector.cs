@@ -121,6 +121,9 @@ internal sealed partial class Reflector<TObject, TItem>
                     case WatchOutcome.Relist:
                         needList = true;
                         continue;
+                    case WatchOutcome.RelistAfterBackoff:
+                        needList = true;
+                        break;
                     case WatchOutcome.Healthy:
                         failures = 0;
                         continue;
@@ -242,6 +245,7 @@ internal sealed partial class Reflector<TObject, TItem>
         var idle = _timing.IdleTimeout ?? TimeSpan.FromSeconds(timeoutSeconds + 30);
         using var watchCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var relist = false;
+        var expired = false;
         var events = 0;
         var lastActivity = _time.GetTimestamp();
         var started = lastActivity;
@@ -254,6 +258,7 @@ internal sealed partial class Reflector<TObject, TItem>
             {
                 if (ke.Status?.Code == (int)HttpStatusCode.Gone)
                 {
+                    expired = true;
                     Interlocked.Increment(ref _expired);
                     _expiredMetric.Inc();
                     LogExpired(_logger, _resource, ResourceVersion);
@@ -298,7 +303,7 @@ internal sealed partial class Reflector<TObject, TItem>
 
         if (relist)
         {
-            return WatchOutcome.Relist;
+            return expired ? WatchOutcome.Relist : WatchOutcome.RelistAfterBackoff;
         }
         if (watchdogFired)
         {
@@ -442,6 +447,7 @@ internal sealed partial class Reflector<TObject, TItem>
         EndedEarly,
         Healthy,
         Relist,
+        RelistAfterBackoff,
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Listed {Resource}: {Count} objects at resourceVersion {ResourceVersion}")]
