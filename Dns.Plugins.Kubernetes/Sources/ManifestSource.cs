@@ -121,8 +121,11 @@ public sealed partial class ManifestSource : IClusterSource
         _signal.Dispose();
     }
 
-    /// <summary>Reads the files now; returns whether the snapshot changed. Errors are logged, the old snapshot kept.</summary>
-    public bool Reload()
+    /// <summary>
+    /// Reads the files now if their names, sizes or times changed (always when <paramref name="force"/>); returns whether
+    /// a new snapshot was published. Errors are logged and the old snapshot kept.
+    /// </summary>
+    public bool Reload(bool force = false)
     {
         lock (_reloadGate)
         {
@@ -137,15 +140,14 @@ public sealed partial class ManifestSource : IClusterSource
                 LogLoadFailed(_logger, _path, e.Message);
                 return false;
             }
-            if (_fingerprint is not null && fingerprint.AsSpan().SequenceEqual(_fingerprint))
+            if (!force && _fingerprint is not null && fingerprint.AsSpan().SequenceEqual(_fingerprint))
             {
                 return false;
             }
             ClusterSnapshot snapshot;
             try
             {
-                var content = ManifestLoader.Load(_path);
-                snapshot = content.ToSnapshot((uint)_time.GetUtcNow().ToUnixTimeSeconds(), _logger);
+                snapshot = ManifestLoader.LoadSnapshot(_path, (uint)_time.GetUtcNow().ToUnixTimeSeconds(), _logger);
                 LogLoaded(_logger, _path, snapshot.Services.Count, snapshot.Slices.Count, snapshot.Pods.Count);
             }
             catch (ManifestException e)
@@ -178,14 +180,19 @@ public sealed partial class ManifestSource : IClusterSource
         {
             try
             {
-                await _signal.WaitAsync(_pollInterval, cancellationToken).ConfigureAwait(false);
-                // Editors write a file in several steps: let them finish before reading.
-                await Task.Delay(TimeSpan.FromMilliseconds(50), _time, cancellationToken).ConfigureAwait(false);
-                while (_signal.CurrentCount > 0 && _signal.Wait(0))
+                // A watcher event forces a reload (two writes of the same size within one timestamp tick look
+                // alike to the poll); the poll reloads only when names, sizes or times changed.
+                var notified = await _signal.WaitAsync(_pollInterval, cancellationToken).ConfigureAwait(false);
+                if (notified)
                 {
-                    // Drain: one reload covers every event so far.
+                    // Editors write a file in several steps: let them finish before reading.
+                    await Task.Delay(TimeSpan.FromMilliseconds(50), _time, cancellationToken).ConfigureAwait(false);
+                    while (_signal.CurrentCount > 0 && _signal.Wait(0))
+                    {
+                        // Drain: one reload covers every event so far.
+                    }
                 }
-                Reload();
+                Reload(force: notified);
             }
             catch (OperationCanceledException)
             {
@@ -198,15 +205,18 @@ public sealed partial class ManifestSource : IClusterSource
         }
     }
 
+    /// <summary>Names, sizes and modification times (symlinks followed, so a ConfigMap's atomic swap shows): cheap enough to poll a large cluster's manifests.</summary>
     private byte[] Fingerprint()
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var sb = new System.Text.StringBuilder();
         foreach (var f in ManifestLoader.Files(_path))
         {
-            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(f + "\n"));
-            hash.AppendData(File.ReadAllBytes(f));
+            var info = new FileInfo(f);
+            var target = info.LinkTarget is null ? info : info.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? info;
+            sb.Append(f).Append('\0').Append(target.FullName).Append('\0')
+                .Append(target.Length).Append('\0').Append(target.LastWriteTimeUtc.Ticks).Append('\n');
         }
-        return hash.GetHashAndReset();
+        return SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(sb.ToString()));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Loaded manifests {Path}: {Services} services, {Slices} endpoint slices, {Pods} pods")]
