@@ -491,6 +491,10 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
         {
             // Client went away or the server stopped.
         }
+        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
+        {
+            // A request the fake cannot make sense of (e.g. a forged continue token): drop the connection.
+        }
         finally
         {
             lock (_gate)
