@@ -43,6 +43,7 @@ internal sealed partial class Reflector<TObject, TItem>
     private int _watchdogFired;
     private int _errors;
     private volatile bool _synced;
+    private bool _streamed;
 
     public Reflector(
         string resource,
@@ -178,6 +179,13 @@ internal sealed partial class Reflector<TObject, TItem>
                 LogFailure(_logger, _resource, e.GetType().Name, e.Message);
             }
 
+            if (_streamed)
+            {
+                // The last watch delivered events, so the server was healthy again: a new failure starts the backoff
+                // from the beginning (recovery after an outage must not wait out a grown delay).
+                failures = 0;
+                _streamed = false;
+            }
             var delay = Backoff(failures++);
             if (retryAfter is { } ra && ra > delay)
             {
@@ -288,6 +296,7 @@ internal sealed partial class Reflector<TObject, TItem>
             {
                 Volatile.Write(ref lastActivity, _time.GetTimestamp());
                 events++;
+                _streamed = true;
                 Apply(type, obj);
             }
         }
