@@ -160,7 +160,7 @@ internal sealed partial class Reflector<TObject, TItem>
                 {
                     LogForbidden(_logger, _resource, code, Trim(e.Response.Content));
                 }
-                else
+                else if (code != (int)HttpStatusCode.Gone)
                 {
                     LogHttpError(_logger, _resource, code, Trim(e.Response.Content));
                     retryAfter = RetryAfter(e);
