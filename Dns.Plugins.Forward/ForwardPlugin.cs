@@ -10,7 +10,7 @@ namespace Dns.Plugins.Forward;
 internal sealed class ForwardPlugin : IDnsPlugin, IDisposable
 {
     /// <summary>CoreDNS's overall per-query deadline (<c>defaultTimeout</c>).</summary>
-    internal static TimeSpan Deadline { get; set; } = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(5);
 
     private readonly ForwardOptions _o;
     private readonly ForwardMetrics _metrics;
@@ -129,7 +129,8 @@ internal sealed class ForwardPlugin : IDnsPlugin, IDisposable
                 proxy = _pool.Random();
             }
 
-            var tcp = _o.ForceTcp || (ctx.Transport == DnsTransport.Tcp && !_o.PreferUdp);
+            // CoreDNS request.Proto: only UDP clients are "udp"; TCP, DoT, DoH and gRPC clients are "tcp".
+            var tcp = _o.ForceTcp || (ctx.Transport is not (DnsTransport.Udp or DnsTransport.Internal) && !_o.PreferUdp);
             ExchangeResult r;
             while (true)
             {

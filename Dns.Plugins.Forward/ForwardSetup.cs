@@ -208,6 +208,10 @@ public sealed class ForwardSetup : IPluginSetup
 
     private static DnsName ParseZone(CorefileDispenser d, string text)
     {
+        if (text.Contains('/', StringComparison.Ordinal))
+        {
+            return ReverseZone(text) ?? throw d.Err($"unable to normalize '{text}'");
+        }
         var t = text;
         var scheme = t.IndexOf("://", StringComparison.Ordinal);
         if (scheme >= 0)
@@ -224,6 +228,52 @@ public sealed class ForwardSetup : IPluginSetup
             throw d.Err($"unable to normalize '{text}'");
         }
         return DnsName.Parse(name.LowerText);
+    }
+
+    /// <summary>
+    /// A CIDR as CoreDNS normalizes it: the reverse zone of the network, the prefix rounded up to whole octets
+    /// (IPv4) or nibbles (IPv6); a prefix that expands to several zones uses the first.
+    /// </summary>
+    internal static DnsName? ReverseZone(string cidr)
+    {
+        var slash = cidr.IndexOf('/');
+        if (!IPAddress.TryParse(cidr[..slash], out var ip)
+            || !int.TryParse(cidr[(slash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var bits))
+        {
+            return null;
+        }
+        var bytes = ip.GetAddressBytes();
+        if (bits > bytes.Length * 8)
+        {
+            return null;
+        }
+        // Clear the host bits, so 10.1.2.3/8 is 10.in-addr.arpa.
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            var keep = Math.Clamp(bits - (i * 8), 0, 8);
+            bytes[i] &= (byte)(0xFF << (8 - keep));
+        }
+        var labels = new List<string>();
+        if (bytes.Length == 4)
+        {
+            var octets = (bits + 7) / 8;
+            for (var i = octets - 1; i >= 0; i--)
+            {
+                labels.Add(bytes[i].ToString(CultureInfo.InvariantCulture));
+            }
+            labels.Add("in-addr.arpa.");
+        }
+        else
+        {
+            var nibbles = (bits + 3) / 4;
+            for (var i = nibbles - 1; i >= 0; i--)
+            {
+                var b = bytes[i / 2];
+                labels.Add(((i % 2 == 0 ? b >> 4 : b) & 0xF).ToString("x", CultureInfo.InvariantCulture));
+            }
+            labels.Add("ip6.arpa.");
+        }
+        return DnsName.Parse(string.Join('.', labels));
     }
 
     private static void ParseTo(CorefileDispenser d, string text, List<UpstreamAddress> into, Func<string, string> resolvePath)

@@ -29,6 +29,9 @@ internal sealed class Upstream : IDisposable
     private readonly Histogram?[] _durations = new Histogram?[24];
     private readonly ForwardMetrics _metrics;
     private readonly Timer? _sweeper;
+    [ThreadStatic]
+    private static byte[]? t_scratch;
+
     private int _fails;
     private volatile bool _disposed;
 
@@ -94,11 +97,15 @@ internal sealed class Upstream : IDisposable
     {
         var start = System.Diagnostics.Stopwatch.GetTimestamp();
         var id = NewId();
-        var buffer = ArrayPool<byte>.Shared.Rent(MaxMessage + 2);
+        // Encode into a per-thread scratch buffer, then keep only the bytes written: a rented 64 KiB + 2 buffer
+        // would come from the 128 KiB bucket (large object heap) for every query in flight.
+        var scratch = t_scratch ??= new byte[MaxMessage];
+        var n = DnsMessageWriter.Write(query, scratch, MaxMessage, id, query.Opt);
+        var buffer = ArrayPool<byte>.Shared.Rent(n + 2);
         try
         {
             // Leave room for the TCP length prefix in front.
-            var n = DnsMessageWriter.Write(query, buffer.AsSpan(2, MaxMessage), MaxMessage, id, query.Opt);
+            scratch.AsSpan(0, n).CopyTo(buffer.AsSpan(2));
             ExchangeResult result;
             if (_ssl is not null || tcp)
             {
@@ -214,7 +221,12 @@ internal sealed class Upstream : IDisposable
             {
                 await stream.ReadExactlyAsync(lenBuf.AsMemory(0, 2), ct).ConfigureAwait(false);
                 var len = BinaryPrimitives.ReadUInt16BigEndian(lenBuf);
-                body ??= ArrayPool<byte>.Shared.Rent(MaxMessage);
+                if (body is not null && body.Length < len)
+                {
+                    ArrayPool<byte>.Shared.Return(body);
+                    body = null;
+                }
+                body ??= ArrayPool<byte>.Shared.Rent(Math.Max((int)len, 512));
                 await stream.ReadExactlyAsync(body.AsMemory(0, len), ct).ConfigureAwait(false);
                 if (TryAccept(body.AsSpan(0, len), id, out var reply))
                 {

@@ -21,7 +21,7 @@ internal static partial class ExecCommand
     private const int SigTerm = 15;
 
     /// <summary>How long a command gets to exit after SIGTERM before it is killed on a restart.</summary>
-    internal static TimeSpan StopGracePeriod { get; set; } = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan StopGracePeriod = TimeSpan.FromSeconds(10);
 
     /// <summary>Runs the command; returns the exit code.</summary>
     public static async Task<int> RunAsync(CliOptions options, CliContext context, CancellationToken cancellationToken)
@@ -63,6 +63,13 @@ internal static partial class ExecCommand
                     if (done == exited)
                     {
                         return runner.Finish(child);
+                    }
+                    if (pendingChange.IsCanceled)
+                    {
+                        // The caller gave up: do not leave the command running behind us.
+                        await runner.StopAsync(child, exited).ConfigureAwait(false);
+                        runner.Finish(child);
+                        cancellationToken.ThrowIfCancellationRequested();
                     }
                     pendingChange = null;
                     while (changes.Reader.TryRead(out _))
@@ -109,8 +116,10 @@ internal static partial class ExecCommand
     private sealed class Runner(IReadOnlyList<string> commandLine)
     {
         private volatile Process? _child;
+        private volatile bool _stopping;
 
-        public bool Stopping { get; private set; }
+        /// <summary>A forwarded SIGTERM asked the command to stop: do not restart it.</summary>
+        public bool Stopping => _stopping;
 
         public IDisposable HandleSignals() => new Registrations(
         [
@@ -121,7 +130,7 @@ internal static partial class ExecCommand
 
         public async Task<int> RunOnceAsync(IReadOnlyList<EnvVar> vars)
         {
-            using var child = Start(vars);
+            var child = Start(vars);
             await child.WaitForExitAsync().ConfigureAwait(false);
             return Finish(child);
         }
@@ -155,7 +164,9 @@ internal static partial class ExecCommand
         public int Finish(Process child)
         {
             _child = null;
-            return child.ExitCode;
+            var code = child.ExitCode;
+            child.Dispose();
+            return code;
         }
 
         public void Forward(PosixSignalContext context, int signal)
@@ -168,7 +179,7 @@ internal static partial class ExecCommand
             context.Cancel = true;
             if (signal == SigTerm)
             {
-                Stopping = true;
+                _stopping = true;
             }
             _ = kill(child.Id, signal);
         }

@@ -74,7 +74,7 @@ internal static class EnvFormatter
                 sb.Append("env:\n");
                 foreach (var v in vars)
                 {
-                    sb.Append("- name: ").Append(YamlQuote(v.Name)).Append('\n');
+                    sb.Append("- name: ").Append(IsPlainYaml(v.Name) ? v.Name : YamlQuote(v.Name)).Append('\n');
                     sb.Append("  value: ").Append(YamlQuote(v.Value)).Append('\n');
                 }
                 break;
@@ -103,6 +103,13 @@ internal static class EnvFormatter
         }
         return true;
     }
+
+    /// <summary>
+    /// Whether <paramref name="name"/> reads back as the same string when written unquoted: an identifier that is not
+    /// one of YAML 1.1's boolean or null words.
+    /// </summary>
+    public static bool IsPlainYaml(string name) =>
+        IsShellName(name) && name.ToLowerInvariant() is not ("y" or "n" or "yes" or "no" or "true" or "false" or "on" or "off" or "null");
 
     /// <summary>
     /// A YAML double-quoted scalar. Always quoted so that ports stay strings (a bare 443 is an integer, which the API

@@ -35,6 +35,19 @@ internal sealed class AdmissionHandler
     /// <summary>Answers one request body. Never throws.</summary>
     public AdmissionResult Handle(ReadOnlySpan<byte> body)
     {
+        try
+        {
+            return HandleReview(body);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or JsonException)
+        {
+            // JsonNode materialises objects lazily: duplicate keys and the like surface on first access, not in Parse.
+            return BadRequest("malformed AdmissionReview: " + e.Message);
+        }
+    }
+
+    private AdmissionResult HandleReview(ReadOnlySpan<byte> body)
+    {
         JsonObject review;
         try
         {

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 
 namespace Dns.EnvInjector.Webhook;
 
@@ -14,7 +15,7 @@ namespace Dns.EnvInjector.Webhook;
 /// The HTTPS server of the webhook (Kestrel from the ASP.NET Core shared framework): <c>POST /mutate</c>,
 /// <c>GET /healthz</c> (liveness) and <c>GET /readyz</c> (503 until the services were listed once).
 /// </summary>
-internal sealed class WebhookServer : IAsyncDisposable
+internal sealed partial class WebhookServer : IAsyncDisposable
 {
     private const long MaxBodyBytes = 8 * 1024 * 1024;
 
@@ -37,6 +38,7 @@ internal sealed class WebhookServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(k =>
         {
@@ -74,6 +76,10 @@ internal sealed class WebhookServer : IAsyncDisposable
                 return;
             }
             var result = handler.Handle(body);
+            if (result.StatusCode != StatusCodes.Status200OK)
+            {
+                LogRejected(app.Logger, http.Connection.RemoteIpAddress?.ToString() ?? "?", result.StatusCode, result.Body.TrimEnd());
+            }
             http.Response.StatusCode = result.StatusCode;
             http.Response.ContentType = result.ContentType;
             await http.Response.WriteAsync(result.Body, http.RequestAborted).ConfigureAwait(false);
@@ -88,6 +94,9 @@ internal sealed class WebhookServer : IAsyncDisposable
         }
         return server;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected a request from {Client} with {Status}: {Reason}")]
+    private static partial void LogRejected(ILogger logger, string client, int status, string reason);
 
     /// <summary>Completes when the host stops (SIGTERM, Ctrl-C).</summary>
     public Task WaitForShutdownAsync(CancellationToken cancellationToken) => _app.WaitForShutdownAsync(cancellationToken);

@@ -42,10 +42,6 @@ public sealed partial class DnsServerHost : IAsyncDisposable
 
     internal IReadOnlyList<ServerBlockRuntime> Blocks => _current.Blocks;
 
-    internal ServerProcess Process => _process;
-
-    internal ServerGeneration Generation => _current;
-
     /// <summary>The bound ports, one per listener group, in Corefile order (after start).</summary>
     public IReadOnlyList<int> Ports
     {
@@ -65,9 +61,6 @@ public sealed partial class DnsServerHost : IAsyncDisposable
 
     /// <summary>The HTTP listeners of <c>health</c>, <c>ready</c> and <c>prometheus</c>: configured address to bound port.</summary>
     public IReadOnlyDictionary<string, int> HttpPorts => _process.Http.Ports;
-
-    /// <summary>True once <see cref="StopAsync"/> began (lameduck included).</summary>
-    public bool IsStopping => _process.ShuttingDown;
 
     /// <summary>Parses and sets up a Corefile; throws <see cref="CorefileException"/> on any configuration error.</summary>
     public static DnsServerHost Create(string corefile, string fileName, DnsServerOptions options)
@@ -230,6 +223,10 @@ public sealed partial class DnsServerHost : IAsyncDisposable
             _pluginsEnabled = next.PublishPluginsEnabled(_process.Metrics);
             next.MarkListening();
             old.Retire();
+            if (_options.ReloadGrace > TimeSpan.Zero)
+            {
+                await Task.Delay(_options.ReloadGrace, _options.Time, CancellationToken.None).ConfigureAwait(false);
+            }
             await RunShutdownHooksAsync(old).ConfigureAwait(false);
             LogReloaded(_log);
         }

@@ -32,6 +32,12 @@ public sealed class DnsServerOptions
     /// <summary>Where the banner goes.</summary>
     public TextWriter Output { get; init; } = Console.Out;
 
+    /// <summary>
+    /// After a reload, how long the replaced configuration's plugins stay up before their stop hooks run, so queries
+    /// already inside the old chains (a forward waiting on its upstream) finish on live plugins.
+    /// </summary>
+    public TimeSpan ReloadGrace { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>What a fatal plugin error does (CoreDNS's <c>log.Fatal</c>: exit 1); tests replace it.</summary>
     public Action<int> FatalExit { get; init; } = Environment.Exit;
 }

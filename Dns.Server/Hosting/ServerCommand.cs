@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Dns.Server.Hosting;
 
-/// <summary>The process: flags, Corefile, start, wait for SIGTERM/SIGINT, stop.</summary>
+/// <summary>The process: flags, Corefile, start, then signals: SIGTERM/SIGINT stop (lameduck first), SIGQUIT or a second SIGINT stop at once, SIGUSR1 reloads.</summary>
 internal static partial class ServerCommand
 {
     /// <summary>SIGUSR1 on Linux (.NET has no named member for it; raw numbers are accepted on Unix).</summary>
@@ -124,10 +124,28 @@ internal static partial class ServerCommand
             LogSignal(log, "SIGTERM: Shutting down servers then terminating");
             stop.Set();
         });
+        // A second SIGINT, or SIGQUIT, stops at once: no lameduck.
+        using var now = new CancellationTokenSource();
+        var interrupts = 0;
         using var intr = PosixSignalRegistration.Create(PosixSignal.SIGINT, c =>
         {
             c.Cancel = true;
-            LogSignal(log, "SIGINT: Shutting down");
+            if (Interlocked.Increment(ref interrupts) > 1)
+            {
+                LogSignal(log, "SIGINT: Force quit");
+                now.Cancel();
+            }
+            else
+            {
+                LogSignal(log, "SIGINT: Shutting down");
+            }
+            stop.Set();
+        });
+        using var quit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, c =>
+        {
+            c.Cancel = true;
+            LogSignal(log, "SIGQUIT: Quitting process");
+            now.Cancel();
             stop.Set();
         });
         using var usr1 = OperatingSystem.IsLinux() ? PosixSignalRegistration.Create(SigUsr1, c =>
@@ -137,7 +155,7 @@ internal static partial class ServerCommand
             _ = ReloadOnSignalAsync(host, log);
         }) : null;
         stop.Wait();
-        host.StopAsync().GetAwaiter().GetResult();
+        host.StopAsync(now.Token).GetAwaiter().GetResult();
         if (cl.PidFile is not null)
         {
             try

@@ -122,24 +122,6 @@ internal sealed class ServerGeneration
         return null;
     }
 
-    /// <summary>The <c>server</c> label of the listener that serves a block's first key (<c>dns://:53</c>).</summary>
-    public string ServerLabelOf(ServerBlock block)
-    {
-        if (block.Addresses.Count == 0)
-        {
-            return "";
-        }
-        var port = block.Addresses[0].EffectivePort(DefaultPort);
-        foreach (var g in Groups)
-        {
-            if (g.ConfiguredPort == port && g.Router.Zones.Contains(block.Addresses[0].Zone))
-            {
-                return g.ServerLabel;
-            }
-        }
-        return "dns://:" + port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-    }
-
     /// <summary>Parses and sets up a Corefile; throws <see cref="CorefileException"/> on any configuration error.</summary>
     public static ServerGeneration Build(string corefile, string fileName, DnsServerOptions options, ServerProcess process)
     {

@@ -7,6 +7,7 @@ public sealed partial class HealthEndToEndTests
 {
     private const int SigTerm = 15;
     private const int SigUsr1 = 10;
+    private const int SigQuit = 3;
 
     [Fact]
     public async Task HealthAndReady_OverHttp_AnswerOk()
@@ -23,7 +24,7 @@ public sealed partial class HealthEndToEndTests
     {
         var http = HealthProcessRunner.FreePort();
         var file = Path.Combine(Path.GetTempPath(), $"Corefile-{Guid.NewGuid():N}");
-        await File.WriteAllTextAsync(file, $".:0 {{\n    health 127.0.0.1:{http} {{\n        lameduck 2s\n    }}\n    ready 127.0.0.1:{http}\n    whoami\n}}\n");
+        await File.WriteAllTextAsync(file, $".:0 {{\n    health 127.0.0.1:{http} {{\n        lameduck 4s\n    }}\n    ready 127.0.0.1:{http}\n    whoami\n}}\n");
         try
         {
             await using var p = HealthProcessRunner.Start(file);
@@ -32,12 +33,34 @@ public sealed partial class HealthEndToEndTests
             Assert.Equal("NOERROR", (await Dig.RunAsync(port, "example.org")).Status);
 
             p.Signal(SigTerm);
-            await p.WaitForOutputAsync("[INFO] plugin/health: Going into lameduck mode for 2s", TimeSpan.FromSeconds(10));
+            await p.WaitForOutputAsync("[INFO] plugin/health: Going into lameduck mode for 4s", TimeSpan.FromSeconds(10));
             Assert.Contains("[INFO] SIGTERM: Shutting down servers then terminating", p.Output, StringComparison.Ordinal);
             Assert.Equal("NOERROR", (await Dig.RunAsync(port, "+tcp", "example.org")).Status);
             Assert.Equal((200, "OK"), await HealthProcessRunner.GetAsync(http, "/health"));
             Assert.Equal(503, (await HealthProcessRunner.GetAsync(http, "/ready")).Status);
             Assert.Equal(0, await p.WaitForExitAsync(TimeSpan.FromSeconds(15)));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task Process_SigQuitDuringLameduck_StopsAtOnce()
+    {
+        var http = HealthProcessRunner.FreePort();
+        var file = Path.Combine(Path.GetTempPath(), $"Corefile-{Guid.NewGuid():N}");
+        await File.WriteAllTextAsync(file, $".:0 {{\n    health 127.0.0.1:{http} {{\n        lameduck 60s\n    }}\n    whoami\n}}\n");
+        try
+        {
+            await using var p = HealthProcessRunner.Start(file);
+            await p.WaitForOutputAsync("CoreDNS-", TimeSpan.FromSeconds(30));
+            p.Signal(SigTerm);
+            await p.WaitForOutputAsync("[INFO] plugin/health: Going into lameduck mode for 1m0s", TimeSpan.FromSeconds(10));
+            p.Signal(SigQuit);
+            Assert.Equal(0, await p.WaitForExitAsync(TimeSpan.FromSeconds(15)));
+            Assert.Contains("[INFO] SIGQUIT: Quitting process", p.Output, StringComparison.Ordinal);
         }
         finally
         {

@@ -1,3 +1,4 @@
+using CsCheck;
 using System.Text;
 using System.Text.Json.Nodes;
 using Dns.EnvInjector.Rules;
@@ -284,6 +285,7 @@ public sealed class AdmissionHandlerTests
     [InlineData("{\"kind\":\"AdmissionReview\",\"apiVersion\":\"admission.k8s.io/v1\",\"request\":{\"uid\":42}}", "request has no uid")]
     [InlineData("{\"kind\":\"AdmissionReview\",\"apiVersion\":\"admission.k8s.io/v1\",\"request\":{\"uid\":\"\"}}", "request has no uid")]
     [InlineData("{\"kind\":\"AdmissionReview\",\"apiVersion\":\"admission.k8s.io/v1\",\"request\":{\"uid\":\"u\"}", "malformed AdmissionReview")]
+    [InlineData("{\"kind\":\"AdmissionReview\",\"kind\":\"AdmissionReview\",\"apiVersion\":\"admission.k8s.io/v1\"}", "malformed AdmissionReview")]
     public void Handle_MalformedReview_BadRequest(string body, string fragment)
     {
         var result = Handler().Handle(Encoding.UTF8.GetBytes(body));
@@ -350,5 +352,39 @@ public sealed class AdmissionHandlerTests
         var vars = EnvVarRules.ForPod(Cluster.Services, "app", true).Select(v => v.Name + "=" + v.Value).ToArray();
 
         Assert.Equal(AppVars, vars);
+    }
+
+    [Fact]
+    public void Handle_MutatedReviewBytes_NeverThrows()
+    {
+        var original = Encoding.UTF8.GetBytes(ReviewText);
+        var handler = Handler();
+        // Random edits of the recorded review: truncation, byte flips, insertions.
+        Gen.Select(Gen.Int[0, original.Length - 1], Gen.Byte, Gen.Int[0, 2], (p, b, k) => (p, b, k)).Array[1, 4].Sample(edits =>
+        {
+            var bytes = original.ToList();
+            foreach (var (pos, b, kind) in edits)
+            {
+                var p = Math.Min(pos, bytes.Count - 1);
+                switch (kind)
+                {
+                    case 0:
+                        bytes[p] = b;
+                        break;
+                    case 1:
+                        bytes.Insert(p, b);
+                        break;
+                    default:
+                        bytes.RemoveRange(p, bytes.Count - p);
+                        break;
+                }
+                if (bytes.Count == 0)
+                {
+                    bytes.Add((byte)'{');
+                }
+            }
+            var result = handler.Handle(bytes.ToArray());
+            Assert.True(result.StatusCode is 200 or 400, "status " + result.StatusCode);
+        }, iter: 2000);
     }
 }

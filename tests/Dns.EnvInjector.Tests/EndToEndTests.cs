@@ -68,7 +68,8 @@ public sealed class EndToEndTests : IDisposable
             await Task.Delay(20);
         }
 
-        using (var kill = Process.Start("kill", ["-TERM", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        // The shell's builtin kill: no procps needed on the test machine.
+        using (var kill = Process.Start("/bin/sh", ["-c", "kill -TERM " + p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
             await kill.WaitForExitAsync();
         }
@@ -88,12 +89,35 @@ public sealed class EndToEndTests : IDisposable
 
         var run = CliHarness.Real().RunAsync("exec", "--manifests", manifest, "-n", "app", "--watch", "--", "/bin/sh", "-c", script, log);
         await WaitForLinesAsync(log, 1);
-        await File.WriteAllTextAsync(manifest, (await File.ReadAllTextAsync(ClusterYaml)).Replace("10.96.10.21", "10.96.10.77", StringComparison.Ordinal));
+        await WriteAtomicallyAsync(manifest, (await File.ReadAllTextAsync(ClusterYaml)).Replace("10.96.10.21", "10.96.10.77", StringComparison.Ordinal));
         var (code, _, error) = await run.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(4, code);
         Assert.Equal(["10.96.10.21", "10.96.10.77"], await File.ReadAllLinesAsync(log));
         Assert.Contains("restarting the command", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ExecWatch_ManifestBroken_KeepsRunningThenPicksUpFix()
+    {
+        var manifest = Path.Combine(_dir, "cluster.yaml");
+        var original = await File.ReadAllTextAsync(ClusterYaml);
+        await File.WriteAllTextAsync(manifest, original);
+        var log = Path.Combine(_dir, "log");
+        var script = "echo \"$API_SERVICE_HOST\" >> \"$0\"; if [ \"$API_SERVICE_HOST\" = 10.96.10.78 ]; then exit 5; fi; exec sleep 60";
+        var logs = new CapturingLoggerFactory();
+
+        var run = CliHarness.Real(logs).RunAsync("exec", "--manifests", manifest, "-n", "app", "--watch", "--", "/bin/sh", "-c", script, log);
+        await WaitForLinesAsync(log, 1);
+        await WriteAtomicallyAsync(manifest, original + "---\napiVersion: v1\nkind: Service\nmetadata: {name: broken, namespace: app}\nspec: {ports: [{port: nope}]}\n");
+        await logs.WaitForAsync("Failed to load manifests");
+        await WriteAtomicallyAsync(manifest, original.Replace("10.96.10.21", "10.96.10.78", StringComparison.Ordinal));
+        var (code, _, _) = await run.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(5, code);
+        // The broken version changed nothing: no restart in between.
+        Assert.Equal(["10.96.10.21", "10.96.10.78"], await File.ReadAllLinesAsync(log));
+        Assert.Contains(logs.Messages, m => m.Contains("Service \"broken\"", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -120,6 +144,14 @@ public sealed class EndToEndTests : IDisposable
             .Where(l => l.Contains("_SERVICE_", StringComparison.Ordinal) || l.Contains("_PORT", StringComparison.Ordinal))
             .Where(l => char.IsAsciiLetterUpper(l[0]) && !l.StartsWith("PWD=", StringComparison.Ordinal))
             .Order(StringComparer.Ordinal)];
+
+    /// <summary>Replaces the file in one rename, so the watcher never reads it half-written.</summary>
+    private static async Task WriteAtomicallyAsync(string path, string text)
+    {
+        var temp = Path.Combine(Path.GetDirectoryName(path)!, "." + Path.GetFileName(path) + ".tmp");
+        await File.WriteAllTextAsync(temp, text);
+        File.Move(temp, path, overwrite: true);
+    }
 
     private static async Task WaitForLinesAsync(string path, int lines)
     {

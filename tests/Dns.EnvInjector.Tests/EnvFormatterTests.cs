@@ -89,20 +89,21 @@ public sealed class EnvFormatterTests
 
         Assert.Equal(
             "env:\n"
-            + "- name: \"KUBERNETES_PORT\"\n  value: \"tcp://10.96.0.1:443\"\n"
-            + "- name: \"KUBERNETES_SERVICE_HOST\"\n  value: \"10.96.0.1\"\n"
-            + "- name: \"KUBERNETES_SERVICE_PORT\"\n  value: \"443\"\n",
+            + "- name: KUBERNETES_PORT\n  value: \"tcp://10.96.0.1:443\"\n"
+            + "- name: KUBERNETES_SERVICE_HOST\n  value: \"10.96.0.1\"\n"
+            + "- name: KUBERNETES_SERVICE_PORT\n  value: \"443\"\n",
             text);
     }
 
     [Fact]
     public void Format_Yaml_ParsesAsKubernetesContainer()
     {
-        var text = "name: app\nimage: busybox\n" + EnvFormatter.Format([.. Sample, .. Hostile], OutputFormat.Yaml);
+        EnvVar[] odd = [new("A.B_SERVICE_HOST", "1.2.3.4"), new("X: #y", "z"), new("1ST", "w"), new("ON", "v"), new("Null", "u")];
+        var text = "name: app\nimage: busybox\n" + EnvFormatter.Format([.. Sample, .. Hostile, .. odd], OutputFormat.Yaml);
 
         var container = KubernetesYaml.Deserialize<V1Container>(text);
 
-        Assert.Equal([.. Sample, .. Hostile], container.Env.Select(e => new EnvVar(e.Name, e.Value ?? "")).ToArray());
+        Assert.Equal([.. Sample, .. Hostile, .. odd], container.Env.Select(e => new EnvVar(e.Name, e.Value ?? "")).ToArray());
     }
 
     [Theory]

@@ -324,4 +324,19 @@ public sealed class EnvVarRulesTests
         Assert.Equal(names.Order(StringComparer.Ordinal).ToArray(), names);
         Assert.Equal("ALPHA_PORT", names[0]);
     }
+
+    [Fact]
+    public void ForPod_NameCollision_ServiceSortingLastWins()
+    {
+        // "foo" gives FOO_PORT_80_TCP_PORT=80; "foo-port-80-tcp" gives FOO_PORT_80_TCP_PORT=tcp://10.0.0.2:81.
+        // The kubelet's winner depends on Go map order; ours is the service whose name sorts last, in any input order.
+        ServiceInfo[] services = [Svc.One("foo-port-80-tcp", "ns", "10.0.0.2", "TCP", 81), Svc.One("foo", "ns", "10.0.0.1", "TCP", 80)];
+
+        var first = EnvVarRules.ForPod(services, "ns", true);
+        var second = EnvVarRules.ForPod(services.Reverse(), "ns", true);
+
+        Assert.Equal(first, second);
+        Assert.Contains(new EnvVar("FOO_PORT_80_TCP_PORT", "tcp://10.0.0.2:81"), first);
+        Assert.Single(first, v => v.Name == "FOO_PORT_80_TCP_PORT");
+    }
 }

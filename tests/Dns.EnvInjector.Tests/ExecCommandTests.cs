@@ -154,4 +154,19 @@ public sealed class ExecCommandTests : IDisposable
             await Task.Delay(20);
         }
     }
+
+    [Fact]
+    public async Task ExecWatch_Cancelled_StopsTheCommand()
+    {
+        var log = Path.Combine(_dir, "log");
+        var script = "trap 'echo stopped >> \"$0\"; exit 0' TERM; echo started >> \"$0\"; while :; do sleep 0.05; done";
+        using var cts = new CancellationTokenSource();
+
+        var run = new CliHarness(new StaticClusterSource(Cluster())).RunAsync(["exec", "--watch", "--", "/bin/sh", "-c", script, log], null, cts.Token);
+        await WaitForLinesAsync(log, 1);
+        await cts.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(["started", "stopped"], await File.ReadAllLinesAsync(log));
+    }
 }

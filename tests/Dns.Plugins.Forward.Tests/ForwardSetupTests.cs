@@ -17,6 +17,10 @@ public sealed class ForwardSetupTests
     [InlineData("forward . tls://9.9.9.9", ".", "9.9.9.9:853", true)]
     [InlineData("forward . tls://9.9.9.9:8853", ".", "9.9.9.9:8853", true)]
     [InlineData("forward Example.ORG. 10.0.0.1", "example.org.", "10.0.0.1:53", false)]
+    [InlineData("forward 10.0.0.0/8 10.0.0.1", "10.in-addr.arpa.", "10.0.0.1:53", false)]
+    [InlineData("forward 172.16.0.0/12 10.0.0.1", "16.172.in-addr.arpa.", "10.0.0.1:53", false)]
+    [InlineData("forward 192.168.1.0/24 10.0.0.1", "1.168.192.in-addr.arpa.", "10.0.0.1:53", false)]
+    [InlineData("forward 2001:db8::/32 10.0.0.1", "8.b.d.0.1.0.0.2.ip6.arpa.", "10.0.0.1:53", false)]
     public void Parse_To_Endpoint(string line, string from, string endpoint, bool tls)
     {
         var o = Assert.Single(Parse(line));

@@ -56,6 +56,9 @@ public sealed class ForwardTransportTests
     [InlineData(DnsTransport.Udp, "force_tcp", true)]
     [InlineData(DnsTransport.Tcp, "prefer_udp", false)]
     [InlineData(DnsTransport.Tcp, "force_tcp\n prefer_udp", true)]
+    [InlineData(DnsTransport.Tls, "", true)]
+    [InlineData(DnsTransport.Https, "", true)]
+    [InlineData(DnsTransport.Internal, "", false)]
     public async Task Transport_ClientAndOptions_UpstreamProtocol(DnsTransport client, string option, bool upstreamTcp)
     {
         await using var up = FakeUpstream.Answering();

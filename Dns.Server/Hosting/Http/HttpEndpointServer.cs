@@ -55,23 +55,6 @@ internal sealed partial class HttpEndpointServer : IDisposable
     /// <summary>The bound port.</summary>
     public int Port { get; }
 
-    /// <summary>Number of routes held.</summary>
-    public int RouteCount
-    {
-        get
-        {
-            lock (_gate)
-            {
-                var n = 0;
-                foreach (var l in _routes.Values)
-                {
-                    n += l.Count;
-                }
-                return n;
-            }
-        }
-    }
-
     /// <summary>Serves <paramref name="path"/> with <paramref name="handler"/> until the lease is disposed; the newest lease of a path wins.</summary>
     public HttpLease Lease(string path, Func<HttpResponse> handler, Action<HttpLease> released)
     {

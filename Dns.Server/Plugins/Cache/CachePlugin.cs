@@ -161,8 +161,9 @@ internal sealed class CachePlugin : IDnsPlugin
             return;
         }
         m.Prefetches.Inc();
-        // The refresh has no client: it runs as a TCP query so the reply is not truncated (CoreDNS does the same).
-        var refresh = new DnsContext(ctx.Request, DnsTransport.Tcp, ctx.RemoteEndPoint, ctx.LocalEndPoint)
+        // The refresh has no client: it runs as a TCP query so the reply is not truncated (CoreDNS does the same),
+        // on its own copy of the request so later plugins may change it while the client's reply is written.
+        var refresh = new DnsContext(ctx.Request.Clone(), DnsTransport.Tcp, ctx.RemoteEndPoint, ctx.LocalEndPoint)
         {
             Server = ctx.Server,
             Zone = ctx.Zone,

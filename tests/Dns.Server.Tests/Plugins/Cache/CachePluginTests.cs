@@ -431,6 +431,28 @@ public sealed class CachePluginTests
         Assert.Equal(2, c.Sample("coredns_cache_drops_total{server=\"\",zones=\".\",view=\"\"}"));
     }
 
+    [Fact]
+    public async Task Drops_ReplyWithoutQuestion_NoExceptionNotCached()
+    {
+        // coredns/coredns#5202: a plugin's reply without a question crashed the cache key.
+        var c = CacheUnderTest.Create("cache");
+        c.Backend.Handler = ctx =>
+        {
+            var r = ctx.Request.CreateResponse();
+            r.Questions.Clear();
+            r.Answers.Add(new ARecord(ctx.QueryName, 300, System.Net.IPAddress.Parse("192.0.2.1")));
+            ctx.Response = r;
+            return default;
+        };
+
+        var first = await c.QueryAsync("www.example.org");
+        await c.QueryAsync("www.example.org");
+
+        Assert.Single(first.Answers);
+        Assert.Equal(2, c.Backend.Calls);
+        Assert.Equal(2, c.Sample("coredns_cache_drops_total{server=\"\",zones=\".\",view=\"\"}"));
+    }
+
     private static async Task<bool> Eventually(Func<bool> condition)
     {
         for (var i = 0; i < 250 && !condition(); i++)

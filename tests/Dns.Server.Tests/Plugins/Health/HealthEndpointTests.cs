@@ -58,12 +58,12 @@ public sealed class HealthEndpointTests
     [Fact]
     public async Task Stop_WithLameduck_KeepsAnsweringDnsAndHealthUntilItEnds()
     {
-        var h = await OpsTestHost.StartAsync(".:0 {\n    health 127.0.0.1:0 {\n        lameduck 1500ms\n    }\n    ready 127.0.0.1:0\n    whoami\n}\n");
+        var h = await OpsTestHost.StartAsync(".:0 {\n    health 127.0.0.1:0 {\n        lameduck 3s\n    }\n    ready 127.0.0.1:0\n    whoami\n}\n");
         var healthPort = h.HttpPort("127.0.0.1:0");
         var ep = h.EndPoint;
         Assert.Equal(200, (await Http.GetAsync(healthPort, "/ready")).Status);
         var stop = h.Host.StopAsync();
-        await h.WaitForLogAsync("[INFO] plugin/health: Going into lameduck mode for 1.5s", TimeSpan.FromSeconds(5));
+        await h.WaitForLogAsync("[INFO] plugin/health: Going into lameduck mode for 3s", TimeSpan.FromSeconds(5));
         Assert.False(stop.IsCompleted);
         var reply = await RawDns.QueryUdpAsync(ep, DnsMessage.CreateQuery(DnsName.Parse("example.org."), DnsRecordType.A));
         Assert.NotNull(reply);

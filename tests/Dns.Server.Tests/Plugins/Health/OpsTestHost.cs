@@ -40,7 +40,7 @@ internal sealed class OpsTestHost : IAsyncDisposable
         }
     }
 
-    public static OpsTestHost Create(string corefile, PluginRegistry? registry = null, string fileName = "Corefile", Action<int>? exit = null)
+    public static OpsTestHost Create(string corefile, PluginRegistry? registry = null, string fileName = "Corefile", Action<int>? exit = null, TimeSpan? reloadGrace = null)
     {
         var log = new StringWriter();
         var sync = TextWriter.Synchronized(log);
@@ -60,13 +60,14 @@ internal sealed class OpsTestHost : IAsyncDisposable
             Metrics = metrics,
             Registry = registry ?? BuiltinPlugins.Create(),
             FatalExit = exit ?? (_ => { }),
+            ReloadGrace = reloadGrace ?? TimeSpan.FromMilliseconds(50),
         });
         return new OpsTestHost(host, log, factory, metrics);
     }
 
-    public static async Task<OpsTestHost> StartAsync(string corefile, PluginRegistry? registry = null, string fileName = "Corefile", Action<int>? exit = null)
+    public static async Task<OpsTestHost> StartAsync(string corefile, PluginRegistry? registry = null, string fileName = "Corefile", Action<int>? exit = null, TimeSpan? reloadGrace = null)
     {
-        var h = Create(corefile, registry, fileName, exit);
+        var h = Create(corefile, registry, fileName, exit, reloadGrace);
         await h.Host.StartAsync();
         return h;
     }

@@ -141,6 +141,44 @@ public sealed class ReloadTests
         Assert.Empty(h.Host.HttpPorts);
     }
 
+    [Fact]
+    public async Task ReloadAsync_QueryInFlightInOldChain_FinishesOnLivePlugins()
+    {
+        var registry = BuiltinPlugins.Create().Register(new TestSetup("erratic", ctx =>
+        {
+            var plugin = new SlowPlugin();
+            ctx.AddPlugin(plugin);
+            ctx.OnShutdown(_ =>
+            {
+                plugin.Stopped = true;
+                return Task.CompletedTask;
+            });
+        }));
+        await using var h = await OpsTestHost.StartAsync("example.org:0 {\n    erratic\n}\n", registry, reloadGrace: TimeSpan.FromSeconds(1));
+        var inFlight = Query(h, h.Port, "a.example.org.", 3000);
+        await Task.Delay(50);
+        await h.Host.ReloadAsync("example.org:0 {\n    erratic\n    whoami\n}\n");
+        Assert.Equal(ResponseCode.NoError, (await inFlight)!.ResponseCode);
+    }
+
+    private sealed class SlowPlugin : Dns.Core.Pipeline.IDnsPlugin
+    {
+        public volatile bool Stopped;
+
+        public string Name => "erratic";
+
+        public async ValueTask InvokeAsync(Dns.Core.Pipeline.DnsContext context, Dns.Core.Pipeline.DnsRequestDelegate next)
+        {
+            await Task.Delay(300);
+            if (Stopped)
+            {
+                context.Fail(ResponseCode.ServFail, "plugin/erratic: stopped under a query");
+                return;
+            }
+            context.Response = context.Request.CreateResponse();
+        }
+    }
+
     private static Task<DnsMessage?> Query(OpsTestHost h, int port, string name, int timeoutMs = 1000) =>
         RawDns.QueryUdpAsync(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port), DnsMessage.CreateQuery(DnsName.Parse(name), DnsRecordType.A), timeoutMs);
 }
