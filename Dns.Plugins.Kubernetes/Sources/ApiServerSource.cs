@@ -268,14 +268,21 @@ public sealed partial class ApiServerSource : IClusterSource
 
     private async Task RebuildLoopAsync(CancellationToken cancellationToken)
     {
-        var window = _options.Timing.CoalesceDelay;
         long? lastPublish = null;
+        var lastBuild = TimeSpan.Zero;
         try
         {
             while (await _dirty.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 // Leading-edge throttle: a lone change is published at once; a burst (a relist, a rollout) is folded
                 // into at most one snapshot per window, so a new service is answerable well within 100 ms.
+                // A big cluster under churn must not spend all its CPU rebuilding: the window grows to twice the
+                // last build's duration.
+                var window = _options.Timing.CoalesceDelay;
+                if (lastBuild * 2 > window)
+                {
+                    window = lastBuild * 2;
+                }
                 if (lastPublish is { } last && window > TimeSpan.Zero && Current.Synced)
                 {
                     var wait = window - _time.GetElapsedTime(last);
@@ -285,8 +292,10 @@ public sealed partial class ApiServerSource : IClusterSource
                     }
                 }
                 _dirty.Reader.TryRead(out _);
+                var started = _time.GetTimestamp();
                 Publish(Build());
                 lastPublish = _time.GetTimestamp();
+                lastBuild = _time.GetElapsedTime(started, lastPublish.Value);
             }
         }
         catch (OperationCanceledException)

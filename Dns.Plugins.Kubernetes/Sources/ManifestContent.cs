@@ -31,58 +31,23 @@ public sealed class ManifestContent
     /// </summary>
     public ClusterSnapshot ToSnapshot(uint serial, ILogger? logger = null)
     {
-        var services = new List<ServiceInfo>();
-        foreach (var s in Services)
-        {
-            if (KubeObjectConverter.ToService(s, logger) is { } i)
-            {
-                services.Add(i);
-            }
-        }
-        var slices = new List<EndpointSliceInfo>();
-        foreach (var s in EndpointSlices)
-        {
-            if (KubeObjectConverter.ToEndpointSlice(s, logger) is { } i)
-            {
-                slices.Add(i);
-            }
-        }
-        var pods = new List<PodInfo>();
-        foreach (var p in Pods)
-        {
-            if (KubeObjectConverter.ToPod(p, logger) is { } i)
-            {
-                pods.Add(i);
-            }
-        }
-        var namespaces = new Dictionary<string, NamespaceInfo>(StringComparer.Ordinal);
+        var sink = new SnapshotManifestSink(logger);
         foreach (var n in Namespaces)
         {
-            if (KubeObjectConverter.ToNamespace(n) is { } i)
-            {
-                namespaces[i.Name] = i;
-            }
+            sink.Add(n);
         }
-        foreach (var name in ReferencedNamespaces(services, slices, pods))
+        foreach (var s in Services)
         {
-            namespaces.TryAdd(name, new NamespaceInfo { Name = name });
+            sink.Add(s);
         }
-        return new ClusterSnapshot(services, slices, pods, namespaces.Values, serial, synced: true);
-    }
-
-    private static IEnumerable<string> ReferencedNamespaces(List<ServiceInfo> services, List<EndpointSliceInfo> slices, List<PodInfo> pods)
-    {
-        foreach (var s in services)
+        foreach (var s in EndpointSlices)
         {
-            yield return s.Namespace;
+            sink.Add(s);
         }
-        foreach (var s in slices)
+        foreach (var p in Pods)
         {
-            yield return s.Namespace;
+            sink.Add(p);
         }
-        foreach (var p in pods)
-        {
-            yield return p.Namespace;
-        }
+        return sink.ToSnapshot(serial);
     }
 }

@@ -5,7 +5,9 @@ using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
+using YamlDotNet.Core.Events;
+using Dns.Plugins.Kubernetes.Data;
+using Microsoft.Extensions.Logging;
 
 namespace Dns.Plugins.Kubernetes.Sources;
 
@@ -52,122 +54,283 @@ public static class ManifestLoader
         return files;
     }
 
-    /// <summary>Loads a file or directory.</summary>
+    /// <summary>Loads a file or directory as typed objects.</summary>
     public static ManifestContent Load(string path)
     {
-        var acc = new Accumulator();
+        var sink = new TypedManifestSink();
         foreach (var f in Files(path))
         {
-            string text;
-            try
-            {
-                text = File.ReadAllText(f);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new ManifestException(f, e.Message, e);
-            }
-            acc.Files.Add(f);
-            Parse(text, f, acc);
+            sink.Files.Add(f);
+            ReadFile(f, sink);
         }
-        return acc.ToContent();
+        return sink.ToContent();
     }
 
     /// <summary>Loads manifest text; <paramref name="fileName"/> is used in errors.</summary>
     public static ManifestContent LoadText(string text, string fileName = "manifest")
     {
-        var acc = new Accumulator();
-        acc.Files.Add(fileName);
-        Parse(text, fileName, acc);
-        return acc.ToContent();
+        var sink = new TypedManifestSink();
+        sink.Files.Add(fileName);
+        Read(new StringReader(text), fileName, sink);
+        return sink.ToContent();
     }
 
-    private static void Parse(string text, string file, Accumulator acc)
+    /// <summary>
+    /// Loads a file or directory straight into a synced snapshot, converting each object as it is read (large manifests
+    /// are never held as typed objects). Namespaces referenced but not declared are created implicitly.
+    /// </summary>
+    public static ClusterSnapshot LoadSnapshot(string path, uint serial, ILogger? logger = null)
     {
-        var stream = new YamlStream();
+        var sink = new SnapshotManifestSink(logger);
+        foreach (var f in Files(path))
+        {
+            ReadFile(f, sink);
+        }
+        return sink.ToSnapshot(serial);
+    }
+
+    private static void ReadFile(string file, ManifestSink sink)
+    {
+        StreamReader reader;
         try
         {
-            stream.Load(new StringReader(text));
+            reader = new StreamReader(file, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, new FileStreamOptions { BufferSize = 65536 });
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ManifestException(file, e.Message, e);
+        }
+        using (reader)
+        {
+            Read(reader, file, sink);
+        }
+    }
+
+    /// <summary>
+    /// Reads JSON (a <c>.json</c> file, or text starting with '{' or '[') with System.Text.Json, many times faster than
+    /// a YAML parser and worth it for generated cluster-sized manifests; anything else as YAML, document by document
+    /// with the event parser, one object at a time.
+    /// </summary>
+    private static void Read(TextReader reader, string file, ManifestSink sink)
+    {
+        var first = reader.Peek();
+        if (file.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || first is '{' or '[')
+        {
+            var text = reader.ReadToEnd();
+            JsonNode? root;
+            try
+            {
+                root = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            }
+            catch (JsonException) when (!file.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+            {
+                // YAML flow style ({a: b}) looks like JSON at first sight.
+                ReadYaml(new StringReader(text), file, sink);
+                return;
+            }
+            catch (JsonException e)
+            {
+                throw new ManifestException(file, $"line {(e.LineNumber ?? 0) + 1}: {e.Message}", e);
+            }
+            if (root is JsonArray array)
+            {
+                // Not something kubectl takes, but the obvious meaning: a list of objects.
+                var i = 0;
+                foreach (var item in array)
+                {
+                    AddObject(item, $"item {i++}", file, sink);
+                }
+                return;
+            }
+            Add(root, 1, file, sink);
+            return;
+        }
+        ReadYaml(reader, file, sink);
+    }
+
+    private static void ReadYaml(TextReader reader, string file, ManifestSink sink)
+    {
+        try
+        {
+            var parser = new Parser(reader);
+            parser.Consume<StreamStart>();
+            while (parser.TryConsume<DocumentStart>(out _))
+            {
+                var line = (int)parser.Current!.Start.Line;
+                var anchors = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+                var root = ReadNode(parser, anchors);
+                parser.Consume<DocumentEnd>();
+                Add(root, line, file, sink);
+            }
+            parser.Consume<StreamEnd>();
         }
         catch (YamlException e)
         {
             throw new ManifestException(file, $"line {e.Start.Line}: {e.Message}", e);
         }
-        foreach (var doc in stream.Documents)
+        catch (IOException e)
         {
-            Add(doc.RootNode, file, acc);
+            throw new ManifestException(file, e.Message, e);
         }
     }
 
-    private static void Add(YamlNode node, string file, Accumulator acc)
+    private static JsonNode? ReadNode(IParser parser, Dictionary<string, JsonNode?> anchors)
     {
-        if (node is YamlScalarNode { Value: null or "" or "null" or "~" })
+        JsonNode? node;
+        AnchorName anchor;
+        switch (parser.Current)
+        {
+            case Scalar scalar:
+                parser.MoveNext();
+                node = ScalarToJson(scalar);
+                anchor = scalar.Anchor;
+                break;
+            case SequenceStart seq:
+                parser.MoveNext();
+                var array = new JsonArray();
+                while (!parser.TryConsume<SequenceEnd>(out _))
+                {
+                    array.Add(ReadNode(parser, anchors));
+                }
+                node = array;
+                anchor = seq.Anchor;
+                break;
+            case MappingStart map:
+                parser.MoveNext();
+                var obj = new JsonObject();
+                while (!parser.TryConsume<MappingEnd>(out _))
+                {
+                    var key = parser.Current is Scalar k ? k.Value : null;
+                    var keyLine = parser.Current!.Start.Line;
+                    if (key is null)
+                    {
+                        throw new YamlException(parser.Current.Start, parser.Current.End, "mapping keys must be plain scalars");
+                    }
+                    parser.MoveNext();
+                    var value = ReadNode(parser, anchors);
+                    if (key == "<<" && value is JsonObject merge)
+                    {
+                        // YAML merge key: copy the anchored mapping's entries that are not set here.
+                        foreach (var kv in merge)
+                        {
+                            if (!obj.ContainsKey(kv.Key))
+                            {
+                                obj[kv.Key] = kv.Value?.DeepClone();
+                            }
+                        }
+                        continue;
+                    }
+                    if (obj.ContainsKey(key))
+                    {
+                        throw new YamlException(parser.Current!.Start, parser.Current.End, $"duplicate key '{key}' (line {keyLine})");
+                    }
+                    obj[key] = value;
+                }
+                node = obj;
+                anchor = map.Anchor;
+                break;
+            case AnchorAlias alias:
+                parser.MoveNext();
+                if (!anchors.TryGetValue(alias.Value.Value, out var target))
+                {
+                    throw new YamlException(alias.Start, alias.End, $"unknown alias '*{alias.Value.Value}'");
+                }
+                return target?.DeepClone();
+            default:
+                var e = parser.Current;
+                throw new YamlException(e?.Start ?? Mark.Empty, e?.End ?? Mark.Empty, "unexpected YAML event " + e?.GetType().Name);
+        }
+        if (!anchor.IsEmpty)
+        {
+            anchors[anchor.Value] = node;
+        }
+        return node;
+    }
+
+    private static void Add(JsonNode? node, int line, string file, ManifestSink sink)
+    {
+        if (node is null)
         {
             // An empty document ("---" with only comments).
             return;
         }
-        if (node is not YamlMappingNode map)
+        if (node is not JsonObject map)
         {
-            throw new ManifestException(file, $"line {node.Start.Line}: a document must be a Kubernetes object (a mapping)");
+            throw new ManifestException(file, $"line {line}: a document must be a Kubernetes object (a mapping)");
         }
-        var apiVersion = Scalar(map, "apiVersion");
-        var kind = Scalar(map, "kind");
+        var kind = Text(map, "kind");
         if (string.IsNullOrEmpty(kind))
         {
-            throw new ManifestException(file, $"line {node.Start.Line}: object without 'kind'");
+            throw new ManifestException(file, $"line {line}: object without 'kind'");
         }
-        if (kind == "List" || (kind.EndsWith("List", StringComparison.Ordinal) && Child(map, "items") is not null))
+        if (kind == "List" || (kind.EndsWith("List", StringComparison.Ordinal) && map["items"] is not null))
         {
-            switch (Child(map, "items"))
+            switch (map["items"])
             {
-                case YamlSequenceNode items:
+                case JsonArray items:
+                    var i = 0;
                     foreach (var item in items)
                     {
-                        Add(item, file, acc);
+                        AddObject(item, $"line {line}: {kind} item {i++}", file, sink);
                     }
                     return;
                 case null:
                     return;
                 default:
-                    throw new ManifestException(file, $"line {node.Start.Line}: {kind} 'items' must be a list");
+                    throw new ManifestException(file, $"line {line}: {kind} 'items' must be a list");
             }
         }
-        var name = Child(map, "metadata") is YamlMappingNode meta ? Scalar(meta, "name") : null;
-        var what = $"line {node.Start.Line}: {kind} \"{name}\"";
+        AddObject(map, $"line {line}", file, sink);
+    }
+
+    private static void AddObject(JsonNode? node, string where, string file, ManifestSink sink)
+    {
+        if (node is not JsonObject map)
+        {
+            throw new ManifestException(file, $"{where}: not a Kubernetes object (a mapping)");
+        }
+        var apiVersion = Text(map, "apiVersion");
+        var kind = Text(map, "kind");
+        var name = map["metadata"] is JsonObject meta ? Text(meta, "name") : null;
+        var what = $"{where}: {kind} \"{name}\"";
+        if (string.IsNullOrEmpty(kind))
+        {
+            throw new ManifestException(file, $"{where}: object without 'kind'");
+        }
         switch ((apiVersion, kind))
         {
             case ("v1", "Service"):
-                acc.Services.Add(Typed<V1Service>(map, file, what));
+                sink.Add(Typed<V1Service>(map, name, file, what));
                 break;
             case ("discovery.k8s.io/v1", "EndpointSlice"):
-                acc.Slices.Add(Typed<V1EndpointSlice>(map, file, what));
+                sink.Add(Typed<V1EndpointSlice>(map, name, file, what));
                 break;
             case ("v1", "Pod"):
-                acc.Pods.Add(Typed<V1Pod>(map, file, what));
+                sink.Add(Typed<V1Pod>(map, name, file, what));
                 break;
             case ("v1", "Namespace"):
-                acc.Namespaces.Add(Typed<V1Namespace>(map, file, what));
+                sink.Add(Typed<V1Namespace>(map, name, file, what));
                 break;
             default:
-                acc.Skipped.Add((apiVersion ?? "") + "/" + kind);
+                sink.Skip((apiVersion ?? "") + "/" + kind);
                 break;
         }
     }
 
-    private static T Typed<T>(YamlMappingNode map, string file, string what)
+    private static T Typed<T>(JsonObject map, string? name, string file, string what)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
-        if (Child(map, "metadata") is not YamlMappingNode meta || string.IsNullOrEmpty(Scalar(meta, "name")))
+        if (string.IsNullOrEmpty(name))
         {
             throw new ManifestException(file, $"{what}: metadata.name is required");
         }
-        // Fast path: YAML -> JSON -> KubernetesJson (System.Text.Json). KubernetesYaml's first use costs seconds of
-        // start-up (it reflects over every model), so it is only the fallback for documents the JSON path rejects,
-        // e.g. a number written where the schema wants a string (a label value `version: 2`).
+        // Fast path: System.Text.Json from the parsed tree. KubernetesYaml's first use costs seconds of start-up (it
+        // reflects over every model), so it is only the fallback for objects the JSON path rejects, e.g. a number
+        // written where the schema wants a string (a label value `version: 2`), which kubectl-style YAML accepts.
         JsonException jsonError;
         try
         {
-            return KubernetesJson.Deserialize<T>(ToJson(map)) ?? throw new ManifestException(file, $"{what}: empty object");
+            return KubernetesJson.Deserialize<T>(map) ?? throw new ManifestException(file, $"{what}: empty object");
         }
         catch (JsonException e)
         {
@@ -175,12 +338,7 @@ public static class ManifestLoader
         }
         try
         {
-            var sb = new StringBuilder();
-            using (var w = new StringWriter(sb))
-            {
-                new YamlStream(new YamlDocument(map)).Save(w, assignAnchors: false);
-            }
-            return KubernetesYaml.Deserialize<T>(sb.ToString()) ?? throw new ManifestException(file, $"{what}: empty object");
+            return KubernetesYaml.Deserialize<T>(map.ToJsonString()) ?? throw new ManifestException(file, $"{what}: empty object");
         }
         catch (ManifestException)
         {
@@ -192,58 +350,38 @@ public static class ManifestLoader
         }
     }
 
+    private static string? Text(JsonObject map, string key) =>
+        map[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+
     /// <summary>YAML 1.2 core schema to JSON: plain scalars may be null, booleans or numbers; quoted ones are strings.</summary>
-    private static JsonNode? ToJson(YamlNode node)
+    private static JsonNode? ScalarToJson(Scalar scalar)
     {
-        switch (node)
+        var v = scalar.Value;
+        if (scalar.Style is not (ScalarStyle.Plain or ScalarStyle.Any) || !scalar.Tag.IsEmpty)
         {
-            case YamlMappingNode m:
-                var o = new JsonObject();
-                foreach (var kv in m.Children)
-                {
-                    if (kv.Key is YamlScalarNode { Value: { } key })
-                    {
-                        o[key] = ToJson(kv.Value);
-                    }
-                }
-                return o;
-            case YamlSequenceNode seq:
-                var a = new JsonArray();
-                foreach (var item in seq)
-                {
-                    a.Add(ToJson(item));
-                }
-                return a;
-            case YamlScalarNode scalar:
-                var v = scalar.Value ?? "";
-                if (scalar.Style is not (ScalarStyle.Plain or ScalarStyle.Any))
-                {
-                    return JsonValue.Create(v);
-                }
-                if (v is "" or "~" or "null" or "Null" or "NULL")
-                {
-                    return null;
-                }
-                if (v is "true" or "True" or "TRUE")
-                {
-                    return JsonValue.Create(true);
-                }
-                if (v is "false" or "False" or "FALSE")
-                {
-                    return JsonValue.Create(false);
-                }
-                if (IsInteger(v) && long.TryParse(v, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l))
-                {
-                    return JsonValue.Create(l);
-                }
-                if (IsFloat(v) && double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d))
-                {
-                    return JsonValue.Create(d);
-                }
-                return JsonValue.Create(v);
-            default:
-                return null;
+            return JsonValue.Create(v);
         }
+        if (v is "" or "~" or "null" or "Null" or "NULL")
+        {
+            return null;
+        }
+        if (v is "true" or "True" or "TRUE")
+        {
+            return JsonValue.Create(true);
+        }
+        if (v is "false" or "False" or "FALSE")
+        {
+            return JsonValue.Create(false);
+        }
+        if (IsInteger(v) && long.TryParse(v, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l))
+        {
+            return JsonValue.Create(l);
+        }
+        if (IsFloat(v) && double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d))
+        {
+            return JsonValue.Create(d);
+        }
+        return JsonValue.Create(v);
     }
 
     private static bool IsInteger(string v)
@@ -302,35 +440,5 @@ public static class ManifestLoader
             }
         }
         return i == v.Length;
-    }
-
-    private static YamlNode? Child(YamlMappingNode map, string key) =>
-        map.Children.TryGetValue(new YamlScalarNode(key), out var v) ? v : null;
-
-    private static string? Scalar(YamlMappingNode map, string key) => (Child(map, key) as YamlScalarNode)?.Value;
-
-    private sealed class Accumulator
-    {
-        public List<string> Files { get; } = [];
-
-        public List<V1Service> Services { get; } = [];
-
-        public List<V1EndpointSlice> Slices { get; } = [];
-
-        public List<V1Pod> Pods { get; } = [];
-
-        public List<V1Namespace> Namespaces { get; } = [];
-
-        public List<string> Skipped { get; } = [];
-
-        public ManifestContent ToContent() => new()
-        {
-            Files = Files,
-            Services = Services,
-            EndpointSlices = Slices,
-            Pods = Pods,
-            Namespaces = Namespaces,
-            Skipped = Skipped,
-        };
     }
 }

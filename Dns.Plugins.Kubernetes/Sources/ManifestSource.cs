@@ -121,15 +121,19 @@ public sealed partial class ManifestSource : IClusterSource
         _signal.Dispose();
     }
 
-    /// <summary>Reads the files now; returns whether the snapshot changed. Errors are logged, the old snapshot kept.</summary>
-    public bool Reload()
+    /// <summary>
+    /// Reads the files now if their names, sizes or times changed (always when <paramref name="force"/>); returns whether
+    /// a new snapshot was published. Errors are logged and the old snapshot kept.
+    /// </summary>
+    public bool Reload(bool force = false)
     {
         lock (_reloadGate)
         {
             byte[] fingerprint;
+            bool anyEmpty;
             try
             {
-                fingerprint = Fingerprint();
+                fingerprint = Fingerprint(out anyEmpty);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ManifestException)
             {
@@ -137,15 +141,21 @@ public sealed partial class ManifestSource : IClusterSource
                 LogLoadFailed(_logger, _path, e.Message);
                 return false;
             }
-            if (_fingerprint is not null && fingerprint.AsSpan().SequenceEqual(_fingerprint))
+            if (!force && _fingerprint is not null && fingerprint.AsSpan().SequenceEqual(_fingerprint))
             {
+                return false;
+            }
+            if (anyEmpty && _current.Synced)
+            {
+                // A zero-length manifest is a write in progress far more often than an intended empty cluster (that
+                // is written "---" or "[]"): keep serving, the next event or poll looks again.
+                LogEmptyFile(_logger, _path);
                 return false;
             }
             ClusterSnapshot snapshot;
             try
             {
-                var content = ManifestLoader.Load(_path);
-                snapshot = content.ToSnapshot((uint)_time.GetUtcNow().ToUnixTimeSeconds(), _logger);
+                snapshot = ManifestLoader.LoadSnapshot(_path, (uint)_time.GetUtcNow().ToUnixTimeSeconds(), _logger);
                 LogLoaded(_logger, _path, snapshot.Services.Count, snapshot.Slices.Count, snapshot.Pods.Count);
             }
             catch (ManifestException e)
@@ -178,14 +188,14 @@ public sealed partial class ManifestSource : IClusterSource
         {
             try
             {
-                await _signal.WaitAsync(_pollInterval, cancellationToken).ConfigureAwait(false);
-                // Editors write a file in several steps: let them finish before reading.
-                await Task.Delay(TimeSpan.FromMilliseconds(50), _time, cancellationToken).ConfigureAwait(false);
-                while (_signal.CurrentCount > 0 && _signal.Wait(0))
+                // A watcher event forces a reload (two writes of the same size within one timestamp tick look
+                // alike to the poll); the poll reloads only when names, sizes or times changed.
+                var notified = await _signal.WaitAsync(_pollInterval, cancellationToken).ConfigureAwait(false);
+                if (notified)
                 {
-                    // Drain: one reload covers every event so far.
+                    await WaitUntilStableAsync(cancellationToken).ConfigureAwait(false);
                 }
-                Reload();
+                Reload(force: notified);
             }
             catch (OperationCanceledException)
             {
@@ -198,15 +208,51 @@ public sealed partial class ManifestSource : IClusterSource
         }
     }
 
-    private byte[] Fingerprint()
+    /// <summary>
+    /// Writers truncate and then write (editors, <c>File.WriteAllText</c>, kubectl cp): wait until the files' names,
+    /// sizes and times stay the same for 50 ms (at most 2 s), so a half-written file is not taken for the cluster.
+    /// </summary>
+    private async Task WaitUntilStableAsync(CancellationToken cancellationToken)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        byte[]? previous = null;
+        for (var i = 0; i < 40; i++)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(50), _time, cancellationToken).ConfigureAwait(false);
+            while (_signal.CurrentCount > 0 && _signal.Wait(0))
+            {
+                // Drain: one reload covers every event so far.
+            }
+            byte[] current;
+            try
+            {
+                current = Fingerprint(out _);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ManifestException)
+            {
+                return;
+            }
+            if (previous is not null && current.AsSpan().SequenceEqual(previous))
+            {
+                return;
+            }
+            previous = current;
+        }
+    }
+
+    /// <summary>Names, sizes and modification times (symlinks followed, so a ConfigMap's atomic swap shows): cheap enough to poll a large cluster's manifests.</summary>
+    private byte[] Fingerprint(out bool anyEmpty)
+    {
+        anyEmpty = false;
+        var sb = new System.Text.StringBuilder();
         foreach (var f in ManifestLoader.Files(_path))
         {
-            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(f + "\n"));
-            hash.AppendData(File.ReadAllBytes(f));
+            var info = new FileInfo(f);
+            var target = info.LinkTarget is null ? info : info.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? info;
+            anyEmpty |= target.Length == 0;
+            sb.Append(f).Append('\0').Append(target.FullName).Append('\0')
+                .Append(target.Length).Append('\0').Append(target.LastWriteTimeUtc.Ticks).Append('\n');
         }
-        return hash.GetHashAndReset();
+        return SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(sb.ToString()));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Loaded manifests {Path}: {Services} services, {Slices} endpoint slices, {Pods} pods")]
@@ -214,6 +260,9 @@ public sealed partial class ManifestSource : IClusterSource
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Failed to load manifests {Path}, keeping the previous data: {Reason}")]
     private static partial void LogLoadFailed(ILogger logger, string path, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "A manifest file under {Path} is empty (being written?); keeping the previous data")]
+    private static partial void LogEmptyFile(ILogger logger, string path);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot watch {Path} for changes ({Reason}); polling only")]
     private static partial void LogNoWatcher(ILogger logger, string path, string reason);

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Net;
+using System.Text.Json;
 using Dns.Core.Metrics;
 using k8s;
 using k8s.Autorest;
@@ -42,6 +43,7 @@ internal sealed partial class Reflector<TObject, TItem>
     private int _watchdogFired;
     private int _errors;
     private volatile bool _synced;
+    private bool _streamed;
 
     public Reflector(
         string resource,
@@ -120,6 +122,9 @@ internal sealed partial class Reflector<TObject, TItem>
                     case WatchOutcome.Relist:
                         needList = true;
                         continue;
+                    case WatchOutcome.RelistAfterBackoff:
+                        needList = true;
+                        break;
                     case WatchOutcome.Healthy:
                         failures = 0;
                         continue;
@@ -155,11 +160,18 @@ internal sealed partial class Reflector<TObject, TItem>
                 {
                     LogForbidden(_logger, _resource, code, Trim(e.Response.Content));
                 }
-                else
+                else if (code != (int)HttpStatusCode.Gone)
                 {
                     LogHttpError(_logger, _resource, code, Trim(e.Response.Content));
                     retryAfter = RetryAfter(e);
                 }
+            }
+            catch (JsonException e)
+            {
+                // KubernetesClient 21 lets a malformed watch line end the enumeration: rewatch from the last good
+                // resourceVersion after a pause (a LIST body that does not parse lands here too).
+                CountError();
+                LogBadWatchLine(_logger, _resource, e.Message);
             }
             catch (Exception e)
             {
@@ -167,6 +179,13 @@ internal sealed partial class Reflector<TObject, TItem>
                 LogFailure(_logger, _resource, e.GetType().Name, e.Message);
             }
 
+            if (_streamed)
+            {
+                // The last watch delivered events, so the server was healthy again: a new failure starts the backoff
+                // from the beginning (recovery after an outage must not wait out a grown delay).
+                failures = 0;
+                _streamed = false;
+            }
             var delay = Backoff(failures++);
             if (retryAfter is { } ra && ra > delay)
             {
@@ -234,6 +253,7 @@ internal sealed partial class Reflector<TObject, TItem>
         var idle = _timing.IdleTimeout ?? TimeSpan.FromSeconds(timeoutSeconds + 30);
         using var watchCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var relist = false;
+        var expired = false;
         var events = 0;
         var lastActivity = _time.GetTimestamp();
         var started = lastActivity;
@@ -246,6 +266,7 @@ internal sealed partial class Reflector<TObject, TItem>
             {
                 if (ke.Status?.Code == (int)HttpStatusCode.Gone)
                 {
+                    expired = true;
                     Interlocked.Increment(ref _expired);
                     _expiredMetric.Inc();
                     LogExpired(_logger, _resource, ResourceVersion);
@@ -275,6 +296,7 @@ internal sealed partial class Reflector<TObject, TItem>
             {
                 Volatile.Write(ref lastActivity, _time.GetTimestamp());
                 events++;
+                _streamed = true;
                 Apply(type, obj);
             }
         }
@@ -290,7 +312,7 @@ internal sealed partial class Reflector<TObject, TItem>
 
         if (relist)
         {
-            return WatchOutcome.Relist;
+            return expired ? WatchOutcome.Relist : WatchOutcome.RelistAfterBackoff;
         }
         if (watchdogFired)
         {
@@ -434,6 +456,7 @@ internal sealed partial class Reflector<TObject, TItem>
         EndedEarly,
         Healthy,
         Relist,
+        RelistAfterBackoff,
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Listed {Resource}: {Count} objects at resourceVersion {ResourceVersion}")]
@@ -457,7 +480,7 @@ internal sealed partial class Reflector<TObject, TItem>
     [LoggerMessage(Level = LogLevel.Warning, Message = "Watch of {Resource} returned error status {Code}: {Message}; relisting")]
     private static partial void LogWatchStatus(ILogger logger, string resource, int code, string message);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Watch of {Resource} sent an unreadable event: {Message}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Unreadable data from the Kubernetes API for {Resource}: {Message}")]
     private static partial void LogBadWatchLine(ILogger logger, string resource, string message);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Watch of {Resource} silent for {Seconds:0.#}s; restarting it")]

@@ -121,6 +121,46 @@ public sealed class ManifestLoaderTests
     }
 
     [Fact]
+    public void LoadSnapshot_SameAsLoadThenToSnapshot()
+    {
+        var path = Path.Combine(RepoRoot(), "examples", "cluster.yaml");
+        var streamed = ManifestLoader.LoadSnapshot(path, 7);
+        var typed = ManifestLoader.Load(path).ToSnapshot(7);
+        Assert.Equal(typed.Services.Select(s => s.Namespace + "/" + s.Name), streamed.Services.Select(s => s.Namespace + "/" + s.Name));
+        Assert.Equal(typed.Slices.Count, streamed.Slices.Count);
+        Assert.Equal(typed.Pods.Count, streamed.Pods.Count);
+        Assert.Equal(typed.Namespaces.Select(n => n.Name).Order(), streamed.Namespaces.Select(n => n.Name).Order());
+        Assert.True(streamed.Synced);
+    }
+
+    [Theory]
+    [InlineData("""{"apiVersion":"v1","kind":"List","items":[{"apiVersion":"v1","kind":"Service","metadata":{"name":"a"}}]}""")]
+    [InlineData("""[{"apiVersion":"v1","kind":"Service","metadata":{"name":"a"}}]""")]
+    [InlineData("{apiVersion: v1, kind: Service, metadata: {name: a}}")]
+    [InlineData("apiVersion: v1\nkind: Service\nspec: {selector: &sel {app: a}}\nmetadata:\n  labels: *sel\n  <<: {name: a}\n")]
+    public void LoadText_JsonArraysFlowYamlAndMergeKeys_Understood(string text)
+    {
+        var svc = Assert.Single(ManifestLoader.LoadText(text, "x").Services);
+        Assert.Equal("a", svc.Metadata.Name);
+    }
+
+    [Fact]
+    public void Load_BadJsonFile_ErrorNamesFileAndLine()
+    {
+        var file = Path.Combine(Path.GetTempPath(), Guid.NewGuid() + ".json");
+        File.WriteAllText(file, "{\n  \"apiVersion\": \"v1\",\n  oops\n}");
+        try
+        {
+            var e = Assert.Throws<ManifestException>(() => ManifestLoader.Load(file));
+            Assert.StartsWith(file + ": line 3", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public void Load_MissingPath_ManifestException()
     {
         var e = Assert.Throws<ManifestException>(() => ManifestLoader.Load("/nonexistent/cluster.yaml"));

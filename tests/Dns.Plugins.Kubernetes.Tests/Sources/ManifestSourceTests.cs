@@ -84,6 +84,29 @@ public sealed class ManifestSourceTests : IDisposable
         Assert.NotNull(source.Current.GetService("default", "late"));
     }
 
+    [Fact]
+    public async Task FileTruncatedThenWritten_EmptyInterimNeverPublished()
+    {
+        var file = Path.Combine(_dir, "cluster.yaml");
+        File.WriteAllText(file, ServiceYaml("one", "10.96.0.71"));
+        await using var source = new ManifestSource(file, pollInterval: TimeSpan.FromMilliseconds(50));
+        var counts = new System.Collections.Concurrent.ConcurrentQueue<int>();
+        source.Changed += s => counts.Enqueue(s.Services.Count);
+        await source.StartAsync(CancellationToken.None);
+
+        // A writer that truncates, stalls, then writes (what a slow File.WriteAllText looks like to a watcher).
+        using (var stream = new FileStream(file, FileMode.Create, FileAccess.Write, FileShare.ReadWrite))
+        {
+            await stream.FlushAsync();
+            await Task.Delay(400);
+            var bytes = System.Text.Encoding.UTF8.GetBytes(ServiceYaml("two", "10.96.0.72"));
+            await stream.WriteAsync(bytes);
+        }
+
+        await WaitForAsync(source, s => s.GetService("default", "two") is not null, TimeSpan.FromSeconds(5));
+        Assert.DoesNotContain(0, counts);
+    }
+
     private static string ServiceYaml(string name, string ip) =>
         $"apiVersion: v1\nkind: Service\nmetadata: {{name: {name}}}\nspec: {{clusterIP: {ip}, ports: [{{name: http, port: 80}}]}}\n";
 }

@@ -178,6 +178,9 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
         w.Close();
     });
 
+    /// <summary>Writes <paramref name="line"/> verbatim as one line on every open watch (e.g. garbage, or an ERROR with another Status).</summary>
+    public void SendRawWatchLine(string line, string? resource = null) => ForWatches(resource, w => w.Send(line));
+
     /// <summary>Ends every open watch stream normally (as the server's timeout would).</summary>
     public void CloseWatches(string? resource = null) => ForWatches(resource, w => w.Close());
 
@@ -487,6 +490,10 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
         {
             // Client went away or the server stopped.
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
+        {
+            // A request the fake cannot make sense of (e.g. a forged continue token): drop the connection.
         }
         finally
         {
