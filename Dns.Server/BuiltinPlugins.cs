@@ -24,6 +24,9 @@ public static class BuiltinPlugins
         r.Register(new Plugins.Loop.LoopSetup());
         r.Register(new Plugins.Loadbalance.LoadbalanceSetup());
         r.Register(new Dns.Plugins.Forward.ForwardSetup());
+        r.Register(new Dns.Plugins.Kubernetes.KubernetesSetup());
+        r.Register(new Dns.Plugins.Kubernetes.External.ExternalSetup());
+        r.Register(new Plugins.Cache.CacheSetup());
         return r;
     }
 }

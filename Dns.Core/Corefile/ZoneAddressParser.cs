@@ -88,16 +88,13 @@ public static class ZoneAddressParser
     /// <summary>Lower-case FQDN of a zone name.</summary>
     public static string NormalizeZone(string host, CorefileToken key)
     {
-        var z = host.ToLowerInvariant();
-        if (!z.EndsWith('.'))
-        {
-            z += ".";
-        }
-        if (!Protocol.DnsName.TryParse(z, out _))
+        // The canonical text of the parsed name, so that escapes (\065, a\.) and a missing final dot come out the
+        // way DnsName.Text spells query names, which is what the zone router compares with.
+        if (!Protocol.DnsName.TryParse(host, out var name))
         {
             throw new CorefileException(key.File, key.Line, $"invalid zone '{host}' in server block key '{key.Text}'");
         }
-        return z;
+        return name.LowerText;
     }
 
     /// <summary>

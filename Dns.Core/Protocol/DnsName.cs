@@ -283,7 +283,15 @@ public sealed class DnsName : IEquatable<DnsName>
         var pos = 0;
         for (var k = 0; k < index; k++)
         {
+            if (_wire[pos] == 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(index));
+            }
             pos += _wire[pos] + 1;
+        }
+        if (_wire[pos] == 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(index));
         }
         return _wire.AsSpan(pos + 1, _wire[pos]);
     }

@@ -33,6 +33,7 @@ public sealed partial class ApiServerSource : IClusterSource
     private ClusterSnapshot _current = ClusterSnapshot.Empty;
     private long _serial;
     private int _started;
+    private int _disposed;
 
     /// <summary>Creates the source; nothing is contacted before <see cref="StartAsync"/>.</summary>
     public ApiServerSource(ApiSourceOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? time = null, MetricsRegistry? metrics = null)
@@ -132,6 +133,10 @@ public sealed partial class ApiServerSource : IClusterSource
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
         await _stop.CancelAsync().ConfigureAwait(false);
         try
         {
@@ -263,18 +268,25 @@ public sealed partial class ApiServerSource : IClusterSource
 
     private async Task RebuildLoopAsync(CancellationToken cancellationToken)
     {
+        var window = _options.Timing.CoalesceDelay;
+        long? lastPublish = null;
         try
         {
             while (await _dirty.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                // Fold a burst (a relist, a rollout) into one snapshot; the window is short enough that a new
-                // service is answerable well within 100 ms of its watch event.
-                if (_options.Timing.CoalesceDelay > TimeSpan.Zero && Current.Synced)
+                // Leading-edge throttle: a lone change is published at once; a burst (a relist, a rollout) is folded
+                // into at most one snapshot per window, so a new service is answerable well within 100 ms.
+                if (lastPublish is { } last && window > TimeSpan.Zero && Current.Synced)
                 {
-                    await Task.Delay(_options.Timing.CoalesceDelay, _time, cancellationToken).ConfigureAwait(false);
+                    var wait = window - _time.GetElapsedTime(last);
+                    if (wait > TimeSpan.Zero)
+                    {
+                        await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+                    }
                 }
                 _dirty.Reader.TryRead(out _);
                 Publish(Build());
+                lastPublish = _time.GetTimestamp();
             }
         }
         catch (OperationCanceledException)
@@ -322,7 +334,7 @@ public sealed partial class ApiServerSource : IClusterSource
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Kubernetes API synced: {Services} services, {Slices} endpoint slices")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Kubernetes API synced: {Services} services, {Slices} endpoint slices")]
     private static partial void LogSynced(ILogger logger, int services, int slices);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Building the cluster snapshot failed")]

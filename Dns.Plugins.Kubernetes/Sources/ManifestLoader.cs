@@ -1,4 +1,7 @@
+using System.Globalization;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 using YamlDotNet.Core;
@@ -158,24 +161,147 @@ public static class ManifestLoader
         {
             throw new ManifestException(file, $"{what}: metadata.name is required");
         }
-        var sb = new StringBuilder();
-        using (var w = new StringWriter(sb))
+        // Fast path: YAML -> JSON -> KubernetesJson (System.Text.Json). KubernetesYaml's first use costs seconds of
+        // start-up (it reflects over every model), so it is only the fallback for documents the JSON path rejects,
+        // e.g. a number written where the schema wants a string (a label value `version: 2`).
+        JsonException jsonError;
+        try
         {
-            new YamlStream(new YamlDocument(map)).Save(w, assignAnchors: false);
+            return KubernetesJson.Deserialize<T>(ToJson(map)) ?? throw new ManifestException(file, $"{what}: empty object");
+        }
+        catch (JsonException e)
+        {
+            jsonError = e;
         }
         try
         {
+            var sb = new StringBuilder();
+            using (var w = new StringWriter(sb))
+            {
+                new YamlStream(new YamlDocument(map)).Save(w, assignAnchors: false);
+            }
             return KubernetesYaml.Deserialize<T>(sb.ToString()) ?? throw new ManifestException(file, $"{what}: empty object");
         }
         catch (ManifestException)
         {
             throw;
         }
-        catch (Exception e)
+        catch (Exception e) when (e is YamlException or InvalidOperationException or FormatException or OverflowException)
         {
-            var reason = e.InnerException?.Message ?? e.Message;
-            throw new ManifestException(file, $"{what}: {reason}", e);
+            throw new ManifestException(file, $"{what}: {jsonError.Message}", jsonError);
         }
+    }
+
+    /// <summary>YAML 1.2 core schema to JSON: plain scalars may be null, booleans or numbers; quoted ones are strings.</summary>
+    private static JsonNode? ToJson(YamlNode node)
+    {
+        switch (node)
+        {
+            case YamlMappingNode m:
+                var o = new JsonObject();
+                foreach (var kv in m.Children)
+                {
+                    if (kv.Key is YamlScalarNode { Value: { } key })
+                    {
+                        o[key] = ToJson(kv.Value);
+                    }
+                }
+                return o;
+            case YamlSequenceNode seq:
+                var a = new JsonArray();
+                foreach (var item in seq)
+                {
+                    a.Add(ToJson(item));
+                }
+                return a;
+            case YamlScalarNode scalar:
+                var v = scalar.Value ?? "";
+                if (scalar.Style is not (ScalarStyle.Plain or ScalarStyle.Any))
+                {
+                    return JsonValue.Create(v);
+                }
+                if (v is "" or "~" or "null" or "Null" or "NULL")
+                {
+                    return null;
+                }
+                if (v is "true" or "True" or "TRUE")
+                {
+                    return JsonValue.Create(true);
+                }
+                if (v is "false" or "False" or "FALSE")
+                {
+                    return JsonValue.Create(false);
+                }
+                if (IsInteger(v) && long.TryParse(v, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l))
+                {
+                    return JsonValue.Create(l);
+                }
+                if (IsFloat(v) && double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d))
+                {
+                    return JsonValue.Create(d);
+                }
+                return JsonValue.Create(v);
+            default:
+                return null;
+        }
+    }
+
+    private static bool IsInteger(string v)
+    {
+        var i = v[0] is '-' or '+' ? 1 : 0;
+        if (i == v.Length)
+        {
+            return false;
+        }
+        for (; i < v.Length; i++)
+        {
+            if (v[i] is < '0' or > '9')
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static bool IsFloat(string v)
+    {
+        // [-+]? ( . digits | digits ( . digits? )? ) ( [eE] [-+]? digits )?
+        var i = v[0] is '-' or '+' ? 1 : 0;
+        var mantissaDigits = 0;
+        var dot = false;
+        for (; i < v.Length && (char.IsAsciiDigit(v[i]) || (v[i] == '.' && !dot)); i++)
+        {
+            if (v[i] == '.')
+            {
+                dot = true;
+            }
+            else
+            {
+                mantissaDigits++;
+            }
+        }
+        if (mantissaDigits == 0)
+        {
+            return false;
+        }
+        if (i < v.Length && v[i] is 'e' or 'E')
+        {
+            i++;
+            if (i < v.Length && v[i] is '-' or '+')
+            {
+                i++;
+            }
+            var expDigits = 0;
+            for (; i < v.Length && char.IsAsciiDigit(v[i]); i++)
+            {
+                expDigits++;
+            }
+            if (expDigits == 0)
+            {
+                return false;
+            }
+        }
+        return i == v.Length;
     }
 
     private static YamlNode? Child(YamlMappingNode map, string key) =>

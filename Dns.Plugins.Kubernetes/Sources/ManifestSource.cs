@@ -26,6 +26,8 @@ public sealed partial class ManifestSource : IClusterSource
     private byte[]? _fingerprint;
     private int _reloads;
     private int _failures;
+    private int _disposed;
+    private int _started;
 
     /// <summary>Creates the source for <paramref name="path"/> (a file or directory); nothing is read before <see cref="StartAsync"/>.</summary>
     public ManifestSource(string path, ILoggerFactory? loggerFactory = null, TimeProvider? time = null, TimeSpan? pollInterval = null)
@@ -55,6 +57,10 @@ public sealed partial class ManifestSource : IClusterSource
     /// <inheritdoc />
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        if (Interlocked.Exchange(ref _started, 1) != 0)
+        {
+            return Task.CompletedTask;
+        }
         Reload();
         try
         {
@@ -104,6 +110,10 @@ public sealed partial class ManifestSource : IClusterSource
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
         await _stop.CancelAsync().ConfigureAwait(false);
         _watcher?.Dispose();
         await _loop.ConfigureAwait(false);

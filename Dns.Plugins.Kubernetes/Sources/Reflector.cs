@@ -143,8 +143,13 @@ internal sealed partial class Reflector<TObject, TItem>
                     Interlocked.Increment(ref _expired);
                     _expiredMetric.Inc();
                     LogExpired(_logger, _resource, ResourceVersion);
-                    needList = true;
-                    continue;
+                    if (!needList)
+                    {
+                        // The watch's resourceVersion is too old: relist at once.
+                        needList = true;
+                        continue;
+                    }
+                    // A LIST itself got 410 (an expired continue token): retry it after a pause, not in a tight loop.
                 }
                 if (code is 401 or 403)
                 {
@@ -210,7 +215,14 @@ internal sealed partial class Reflector<TObject, TItem>
         Interlocked.Increment(ref _lists);
         _relistMetric.Inc();
         _objectsMetric.Set(fresh.Count);
-        LogListed(_logger, _resource, fresh.Count, ResourceVersion);
+        if (_synced)
+        {
+            LogRelisted(_logger, _resource, fresh.Count, ResourceVersion);
+        }
+        else
+        {
+            LogListed(_logger, _resource, fresh.Count, ResourceVersion);
+        }
         _synced = true;
         Changed?.Invoke(relevant);
     }
@@ -266,9 +278,9 @@ internal sealed partial class Reflector<TObject, TItem>
                 Apply(type, obj);
             }
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && watchCts.IsCancellationRequested)
+        catch (Exception) when (!cancellationToken.IsCancellationRequested && watchCts.IsCancellationRequested)
         {
-            // Cancelled by the watchdog or by a 410: handled below.
+            // Cancelled by the watchdog or by a 410 (surfacing as cancellation or as an I/O error): handled below.
         }
         finally
         {
@@ -424,8 +436,11 @@ internal sealed partial class Reflector<TObject, TItem>
         Relist,
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Listed {Resource}: {Count} objects at resourceVersion {ResourceVersion}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Listed {Resource}: {Count} objects at resourceVersion {ResourceVersion}")]
     private static partial void LogListed(ILogger logger, string resource, int count, string resourceVersion);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Relisted {Resource}: {Count} objects at resourceVersion {ResourceVersion}")]
+    private static partial void LogRelisted(ILogger logger, string resource, int count, string resourceVersion);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Watch of {Resource} expired at resourceVersion {ResourceVersion} (410 Gone); relisting")]
     private static partial void LogExpired(ILogger logger, string resource, string resourceVersion);

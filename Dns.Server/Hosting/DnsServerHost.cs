@@ -99,7 +99,10 @@ public sealed partial class DnsServerHost : IAsyncDisposable
             {
                 foreach (var g in _current.Groups)
                 {
-                    sets.Add(Attach(g, null));
+                    var set = Bind(g);
+                    sets.Add(set);
+                    set.Slot.Handler = g.Handler!;
+                    g.BoundPort = set.BoundPort;
                 }
             }
             catch
@@ -236,14 +239,6 @@ public sealed partial class DnsServerHost : IAsyncDisposable
         }
     }
 
-    private ListenerSet Attach(ListenerGroup g, ListenerSet? existing)
-    {
-        var set = existing ?? Bind(g);
-        set.Slot.Handler = g.Handler!;
-        g.BoundPort = set.BoundPort;
-        return set;
-    }
-
     private ListenerSet Bind(ListenerGroup g)
     {
         var addresses = g.Addresses ?? [SocketSetup.IPv6Available ? IPAddress.IPv6Any : IPAddress.Any];
@@ -297,7 +292,7 @@ public sealed partial class DnsServerHost : IAsyncDisposable
             _stopped = true;
             _process.ShuttingDown = true;
             var lameduck = _current.Lameduck;
-            if (_started && lameduck > TimeSpan.Zero)
+            if (_listeners.Count > 0 && lameduck > TimeSpan.Zero)
             {
                 LogLameduck(_healthLog, GoDuration.Format(lameduck));
                 try

@@ -9,8 +9,8 @@ namespace Dns.Server.Hosting;
 /// <summary>
 /// The per-query half of CoreDNS's <c>prometheus</c> plugin (<c>vars.Report</c>) for one listener: called by the
 /// transports after each reply is written. Blocks that enable <c>prometheus</c> are reported under their zone;
-/// queries refused before any chain (no zone, class not IN) under the zone <c>dropped</c>, as CoreDNS's
-/// <c>errorAndMetricsFunc</c> does (FORMERR, NOTIMP and BADVERS never reach CoreDNS's metrics). Children are
+/// queries refused because no block serves their zone under the zone <c>dropped</c>, as CoreDNS's
+/// <c>errorAndMetricsFunc</c> does (a refused class, FORMERR, NOTIMP and BADVERS never reach CoreDNS's metrics). Children are
 /// cached per zone in arrays indexed by transport, family, type and rcode, so a report is a few interlocked adds.
 /// </summary>
 internal sealed class RequestMetrics
@@ -19,16 +19,23 @@ internal sealed class RequestMetrics
     public const string Dropped = "dropped";
 
     private readonly Dictionary<string, ZoneReporter> _zones;
+    private readonly string[] _keys;
+    private readonly ZoneReporter[] _reporters;
     private readonly ZoneReporter _dropped;
 
-    public RequestMetrics(CoreMetrics metrics, string server, IEnumerable<string> zones)
+    private readonly bool _chaosEnabled;
+
+    public RequestMetrics(CoreMetrics metrics, string server, IEnumerable<string> zones, bool chaosEnabled = false)
     {
+        _chaosEnabled = chaosEnabled;
         _zones = new Dictionary<string, ZoneReporter>(StringComparer.Ordinal);
         foreach (var z in zones)
         {
             _zones[z] = new ZoneReporter(metrics, server, z);
         }
         _dropped = new ZoneReporter(metrics, server, Dropped);
+        _keys = [.. _zones.Keys];
+        _reporters = [.. _zones.Values];
     }
 
     /// <summary>Zones reported (blocks with <c>prometheus</c>).</summary>
@@ -43,15 +50,31 @@ internal sealed class RequestMetrics
         ZoneReporter? reporter;
         if (string.Equals(ctx.Zone, Dropped, StringComparison.Ordinal))
         {
-            if (ctx.Response.ResponseCode != ResponseCode.Refused)
+            // Only "no zone" reaches CoreDNS's errorAndMetricsFunc; a refused class goes through DefaultErrorFunc, unreported.
+            var cls = ctx.Question.Class;
+            if (ctx.Response.ResponseCode != ResponseCode.Refused || !(cls == DnsClass.In || (_chaosEnabled && cls == DnsClass.Ch)))
             {
                 return;
             }
             reporter = _dropped;
         }
-        else if (!_zones.TryGetValue(ctx.Zone, out reporter))
+        else
         {
-            return;
+            // The router hands out its own key strings, so a reference scan finds the zone without hashing.
+            reporter = null;
+            var keys = _keys;
+            for (var i = 0; i < keys.Length; i++)
+            {
+                if (ReferenceEquals(keys[i], ctx.Zone))
+                {
+                    reporter = _reporters[i];
+                    break;
+                }
+            }
+            if (reporter is null && (keys.Length == 0 || !_zones.TryGetValue(ctx.Zone, out reporter)))
+            {
+                return;
+            }
         }
         reporter.Report(ctx);
     }

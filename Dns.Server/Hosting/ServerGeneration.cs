@@ -216,7 +216,7 @@ internal sealed class ServerGeneration
                     metricZones.Add(zone);
                 }
             }
-            g.Handler.Observer = new RequestMetrics(process.Metrics, g.ServerLabel, metricZones).Observe;
+            g.Handler.Observer = new RequestMetrics(process.Metrics, g.ServerLabel, metricZones, chaos).Observe;
         }
         if (groups.Count > 0)
         {

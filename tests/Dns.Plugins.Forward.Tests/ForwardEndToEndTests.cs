@@ -96,3 +96,46 @@ public sealed class ForwardEndToEndTests
         Assert.Equal(7, after.Id);
     }
 }
+
+public sealed class ForwardCacheEndToEndTests
+{
+    [Fact]
+    public async Task Dig_CacheInFrontOfForward_SecondQueryFromCache()
+    {
+        await using var up = FakeUpstream.Answering("192.0.2.10", ttl: 300);
+        await using var server = await TestDnsServer.StartAsync($".:0 {{\n cache 30\n forward . {up.Address}\n}}");
+
+        var first = await Dig.RunAsync(server.Port, "cached.example.org", "A");
+        var second = await Dig.RunAsync(server.Port, "+tcp", "CACHED.example.org", "A");
+
+        Assert.Equal(["cached.example.org. 30 IN A 192.0.2.10"], first.Section("ANSWER"));
+        Assert.DoesNotContain("aa", first.Flags.Split(' '));
+        // Records keep the stored spelling; only the question echoes the client's.
+        var answer = Assert.Single(second.Section("ANSWER"));
+        Assert.Matches(@"^cached\.example\.org\. (30|29) IN A 192\.0\.2\.10$", answer);
+        Assert.Contains("aa", second.Flags.Split(' '));
+        Assert.Single(up.Queries);
+    }
+
+    [Fact]
+    public async Task Dig_UpstreamTruncated_NotCached()
+    {
+        await using var up = FakeUpstream.Start(r =>
+        {
+            var m = FakeReply.Answer(r.Query);
+            m.Truncated = !r.Tcp;
+            if (r.Tcp)
+            {
+                m.Answers.Add(RecordText.Parse($"{r.Query.Question.Name.Text} 60 IN A 10.0.0.1"));
+            }
+            return FakeReply.Of(m);
+        });
+        await using var server = await TestDnsServer.StartAsync($".:0 {{\n cache\n forward . {up.Address}\n}}");
+
+        await Dig.RunAsync(server.Port, "+ignore", "tc.example.org", "A");
+        var again = await Dig.RunAsync(server.Port, "+ignore", "tc.example.org", "A");
+
+        Assert.Contains("tc", again.Flags.Split(' '));
+        Assert.Equal(2, up.Queries.Count(q => !q.Tcp));
+    }
+}

@@ -55,7 +55,9 @@ internal static class HttpAddress
         {
             throw new FormatException(error);
         }
-        if (!int.TryParse(portText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) || port > 65535)
+        // Go treats an empty port ("localhost:") as port 0: any free port.
+        var port = 0;
+        if (portText.Length > 0 && (!int.TryParse(portText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out port) || port > 65535))
         {
             throw new FormatException($"listen tcp: address {address}: invalid port");
         }

@@ -14,6 +14,7 @@ namespace Dns.Server.Hosting.Http;
 internal sealed partial class HttpEndpointServer : IDisposable
 {
     private const int MaxHeaderBytes = 16 * 1024;
+    private const int MaxConnections = 64;
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(5);
 
     private readonly object _gate = new();
@@ -21,6 +22,7 @@ internal sealed partial class HttpEndpointServer : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ILogger _log;
     private readonly Socket _socket;
+    private int _connections;
 
     public HttpEndpointServer(string address, ILogger log)
     {
@@ -123,7 +125,26 @@ internal sealed partial class HttpEndpointServer : IDisposable
             {
                 continue;
             }
-            _ = ServeAsync(client);
+            // Probes and scrapes are a handful of connections; a flood must not cost more than this many.
+            if (Interlocked.Increment(ref _connections) > MaxConnections)
+            {
+                Interlocked.Decrement(ref _connections);
+                client.Dispose();
+                continue;
+            }
+            _ = ServeAndReleaseAsync(client);
+        }
+    }
+
+    private async Task ServeAndReleaseAsync(Socket client)
+    {
+        try
+        {
+            await ServeAsync(client).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _connections);
         }
     }
 

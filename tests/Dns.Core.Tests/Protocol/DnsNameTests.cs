@@ -177,6 +177,8 @@ public sealed class DnsNameTests
         Assert.Equal("d", n.GetLabel(2));
         Assert.Equal("A.b"u8.ToArray(), n.GetLabelBytes(0).ToArray());
         Assert.Throws<ArgumentOutOfRangeException>(() => n.GetLabel(3));
+        Assert.Throws<ArgumentOutOfRangeException>(() => n.GetLabelBytes(3).ToArray());
+        Assert.Throws<ArgumentOutOfRangeException>(() => n.GetLabelBytes(9).ToArray());
         Assert.Equal(0, DnsName.Root.LabelCount);
     }
 

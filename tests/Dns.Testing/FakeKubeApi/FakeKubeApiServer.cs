@@ -82,6 +82,9 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
         }
     }
 
+    /// <summary>The Authorization header of the latest request that had one (e.g. "Bearer TOKEN").</summary>
+    public string? LastAuthorization { get; private set; }
+
     /// <summary>Starts a server on a free loopback port.</summary>
     public static Task<FakeKubeApiServer> StartAsync()
     {
@@ -461,7 +464,15 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
                 var consumed = end + 4;
                 Buffer.BlockCopy(buffer, consumed, buffer, 0, filled - consumed);
                 filled -= consumed;
-                var requestLine = head.Split("\r\n")[0].Split(' ');
+                var lines = head.Split("\r\n");
+                var requestLine = lines[0].Split(' ');
+                foreach (var h in lines)
+                {
+                    if (h.StartsWith("Authorization:", StringComparison.OrdinalIgnoreCase))
+                    {
+                        LastAuthorization = h["Authorization:".Length..].Trim();
+                    }
+                }
                 if (requestLine.Length < 2)
                 {
                     return;

@@ -9,6 +9,7 @@ public sealed class HealthSetupTests
     [InlineData("health", ":8080", 0)]
     [InlineData("health localhost:8091", "localhost:8091", 0)]
     [InlineData("health :0", ":0", 0)]
+    [InlineData("health localhost:", "localhost:", 0)]
     [InlineData("health [::1]:8080", "[::1]:8080", 0)]
     [InlineData("health {\n lameduck 5s\n}", ":8080", 5000)]
     [InlineData("health 127.0.0.1:0 {\n lameduck 1.5s\n}", "127.0.0.1:0", 1500)]

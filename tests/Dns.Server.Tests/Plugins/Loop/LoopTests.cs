@@ -123,6 +123,20 @@ public sealed class LoopTests
     }
 
     [Fact]
+    public async Task Server_RealForwardToItself_LoopDetectedFatal()
+    {
+        int port;
+        using (var probe = new System.Net.Sockets.UdpClient(new IPEndPoint(IPAddress.Loopback, 0)))
+        {
+            port = ((IPEndPoint)probe.Client.LocalEndPoint!).Port;
+        }
+        var exited = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var h = await OpsTestHost.StartAsync($".:{port} {{\n    bind 127.0.0.1\n    loop\n    forward . 127.0.0.1:{port}\n}}\n", exit: c => exited.TrySetResult(c));
+        Assert.Equal(1, await exited.Task.WaitAsync(TimeSpan.FromSeconds(20)));
+        await h.WaitForLogAsync($"-> 127.0.0.1:{port}) detected for zone \".\"", TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
     public async Task Server_NoLoop_ProbeAnsweredAndNoExit()
     {
         await using var h = await OpsTestHost.StartAsync(".:0 {\n    loop\n    whoami\n}\n", exit: _ => Assert.Fail("exit"));

@@ -63,6 +63,18 @@ public sealed class RequestMetricsTests
     }
 
     [Fact]
+    public void Observe_RefusedForClass_NotCounted()
+    {
+        var registry = new MetricsRegistry();
+        var m = new RequestMetrics(new CoreMetrics(registry), "dns://:53", []);
+        var q = DnsMessage.CreateQuery(DnsName.Parse("version.bind."), DnsRecordType.Txt, @class: DnsClass.Ch);
+        var ctx = new DnsContext(q, DnsTransport.Udp, new IPEndPoint(IPAddress.Loopback, 5353)) { Zone = "dropped" };
+        ctx.Response = q.CreateErrorResponse(ResponseCode.Refused);
+        m.Observe(ctx);
+        Assert.DoesNotContain("zone=\"dropped\"", registry.Export(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Observe_FailedWithoutWrite_PluginLabelEmpty()
     {
         var registry = new MetricsRegistry();

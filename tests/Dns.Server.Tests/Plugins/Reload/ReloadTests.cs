@@ -76,6 +76,43 @@ public sealed class ReloadTests
     }
 
     [Fact]
+    public async Task ReloadAsync_PortChanged_OpensNewPortAndClosesOld()
+    {
+        await using var h = await OpsTestHost.StartAsync("example.org:0 {\n    whoami\n}\n");
+        var oldPort = h.Port;
+        int newPort;
+        using (var probe = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0)))
+        {
+            newPort = ((System.Net.IPEndPoint)probe.Client.LocalEndPoint!).Port;
+        }
+        await h.Host.ReloadAsync($"example.org:{newPort} {{\n    whoami\n}}\n");
+        Assert.Equal(newPort, h.Port);
+        Assert.Equal(ResponseCode.NoError, (await Query(h, newPort, "a.example.org."))!.ResponseCode);
+        DnsMessage? old;
+        try
+        {
+            old = await Query(h, oldPort, "a.example.org.", 300);
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            old = null;
+        }
+        Assert.Null(old);
+    }
+
+    [Fact]
+    public async Task ReloadAsync_NewPortInUse_KeepsOldConfig()
+    {
+        await using var h = await OpsTestHost.StartAsync("example.org:0 {\n    whoami\n}\n");
+        using var blocker = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.IPv6Any, 0));
+        var taken = ((System.Net.IPEndPoint)blocker.Client.LocalEndPoint!).Port;
+        var before = h.Host.Instance;
+        await Assert.ThrowsAsync<InvalidOperationException>(() => h.Host.ReloadAsync($"example.org:{taken} {{\n    whoami\n}}\n"));
+        Assert.Same(before, h.Host.Instance);
+        Assert.Equal(ResponseCode.NoError, (await Query(h, h.Port, "a.example.org."))!.ResponseCode);
+    }
+
+    [Fact]
     public async Task ReloadAsync_BrokenCorefile_KeepsOldConfigAndThrows()
     {
         await using var h = await OpsTestHost.StartAsync("example.org:0 {\n    whoami\n}\n");
@@ -104,6 +141,6 @@ public sealed class ReloadTests
         Assert.Empty(h.Host.HttpPorts);
     }
 
-    private static Task<DnsMessage?> Query(OpsTestHost h, int port, string name) =>
-        RawDns.QueryUdpAsync(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port), DnsMessage.CreateQuery(DnsName.Parse(name), DnsRecordType.A));
+    private static Task<DnsMessage?> Query(OpsTestHost h, int port, string name, int timeoutMs = 1000) =>
+        RawDns.QueryUdpAsync(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port), DnsMessage.CreateQuery(DnsName.Parse(name), DnsRecordType.A), timeoutMs);
 }
