@@ -110,6 +110,11 @@ public sealed partial class CorefileParser
             DefineSnippet(keys[0], eof);
             return null;
         }
+        if (keys.Count == 0 && eof)
+        {
+            // Only an import that brought nothing (an empty glob) was left.
+            return null;
+        }
         if (keys.Count == 0)
         {
             var at = _cursor < _tokens.Count ? Cur : first;

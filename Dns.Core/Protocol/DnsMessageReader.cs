@@ -243,6 +243,12 @@ public ref struct DnsMessageReader
             return null;
         }
         var c = (DnsClass)cls;
+        if (rdlen == 0 && c is DnsClass.Any or DnsClass.None)
+        {
+            // RFC 2136 §2.4–2.5: UPDATE prerequisites and deletions carry no RDATA whatever the type; reading them
+            // lets the server answer the opcode (NOTIMP) instead of FORMERR, as miekg/dns does.
+            return new UnknownRecord(name, ttl, type, [], c);
+        }
         DnsRecord rec;
         switch (type)
         {
@@ -311,8 +317,12 @@ public ref struct DnsMessageReader
                     break;
                 }
             default:
-                rec = new UnknownRecord(name, ttl, type, _data.Slice(_position, rdlen).ToArray(), c);
-                _position += rdlen;
+                var layout = CompressibleLayout(type);
+                rec = new UnknownRecord(name, ttl, type, layout is null ? _data.Slice(_position, rdlen).ToArray() : ReadExpandedRdata(layout, end), c);
+                if (layout is null)
+                {
+                    _position += rdlen;
+                }
                 break;
         }
         if (_position != end)
@@ -320,6 +330,40 @@ public ref struct DnsMessageReader
             throw new DnsFormatException("RDATA length does not match its content");
         }
         return rec;
+    }
+
+    /// <summary>
+    /// RDATA layouts (<c>n</c> name, <c>s</c> 16-bit value) of the types we keep opaque whose names senders may
+    /// have compressed: the RFC 1035 types (MD, MF, MB, MG, MR, MINFO) and those RFC 3597 §4 tells receivers to
+    /// decompress (RP, AFSDB, RT, PX, KX, DNAME). Kept as raw bytes, a pointer would point elsewhere once the record
+    /// is written into another message, so their names are expanded while reading.
+    /// </summary>
+    private static string? CompressibleLayout(DnsRecordType type) => (ushort)type switch
+    {
+        3 or 4 or 7 or 8 or 9 or 39 => "n",
+        14 or 17 => "nn",
+        18 or 21 or 36 => "sn",
+        26 => "snn",
+        _ => null,
+    };
+
+    private byte[] ReadExpandedRdata(string layout, int end)
+    {
+        var data = new List<byte>(64);
+        foreach (var field in layout)
+        {
+            if (field == 's')
+            {
+                var v = ReadUInt16Within(end);
+                data.Add((byte)(v >> 8));
+                data.Add((byte)v);
+            }
+            else
+            {
+                data.AddRange(ReadNameWithin(end).Wire);
+            }
+        }
+        return [.. data];
     }
 
     private DnsName ReadNameWithin(int end)

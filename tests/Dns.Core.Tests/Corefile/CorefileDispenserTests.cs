@@ -103,7 +103,7 @@ public sealed class CorefileDispenserTests
     }
 
     [Fact]
-    public void NextLine_OnlyMovesAcrossLines()
+    public void NextLine_SameLineToken_DoesNotMove()
     {
         var d = CorefileDispenser.FromText("a b\nc");
         Assert.True(d.Next());
@@ -122,7 +122,7 @@ public sealed class CorefileDispenserTests
     }
 
     [Fact]
-    public void Args_LoadsExactCount()
+    public void Args_Count_LoadsExactlyThatMany()
     {
         var d = CorefileDispenser.FromText("a 1 2\nb");
         Assert.True(d.Next());
@@ -133,7 +133,7 @@ public sealed class CorefileDispenserTests
     }
 
     [Fact]
-    public void Errors_NameFileLineAndCaddyWording()
+    public void Errors_AtToken_NameFileLineInCaddyWording()
     {
         var d = CorefileDispenser.FromText("\nforward\n", "conf/Corefile");
         Assert.True(d.Next());

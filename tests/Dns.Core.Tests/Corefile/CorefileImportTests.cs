@@ -72,6 +72,13 @@ public sealed class CorefileImportTests : IDisposable
     }
 
     [Fact]
+    public void Parse_TopLevelImportOfNothing_GivesNoBlocks()
+    {
+        Assert.Empty(ParseMain("import none/*.conf\n"));
+        Assert.Equal("dns://.:- { whoami }", Render(ParseMain(". {\n whoami\n}\nimport none/*.conf\n")));
+    }
+
+    [Fact]
     public void Parse_ImportedFileError_NamesTheImportedFileAndLine()
     {
         var path = Write("bad.conf", "whoami\nbogus\n");

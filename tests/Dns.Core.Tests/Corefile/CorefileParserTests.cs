@@ -148,7 +148,7 @@ public sealed class CorefileParserTests
     }
 
     [Fact]
-    public void Parse_SnippetKeepsItsLinesForErrors()
+    public void Parse_ErrorInSnippet_ReportsTheSnippetLine()
     {
         const string corefile = "(bad) {\n whoami\n bogus\n}\n. {\n import bad\n}";
         var e = Assert.Throws<CorefileException>(() => Parse(corefile));

@@ -93,7 +93,7 @@ public sealed class DnsNameTests
     [InlineData("a.b.", "ab.", false)]
     [InlineData(@"a\.b.", "a.b.", false)]
     [InlineData("\u00c4.", "\u00e4.", false)]
-    public void Equals_CaseInsensitiveForAsciiOnly(string a, string b, bool equal)
+    public void Equals_NamesDifferingInCase_AreEqualForAsciiOnly(string a, string b, bool equal)
     {
         var x = DnsName.Parse(a);
         var y = DnsName.Parse(b);
@@ -108,7 +108,7 @@ public sealed class DnsNameTests
     }
 
     [Fact]
-    public void Spelling_IsKept()
+    public void Text_MixedCaseInput_KeepsSpelling()
     {
         var n = DnsName.Parse("WwW.Example.Org");
         Assert.Equal("WwW.Example.Org.", n.Text);
@@ -129,7 +129,7 @@ public sealed class DnsNameTests
     [InlineData(@"x.a\.example.org.", @"a\.example.org.", true)]
     [InlineData(@"a\.example.org.", @"\.example.org.", false)]
     [InlineData("ns.dns.cluster.local.", "cluster.local.", true)]
-    public void IsSubdomainOf_IsLabelAligned(string name, string zone, bool expected)
+    public void IsSubdomainOf_NameAndZone_IsLabelAligned(string name, string zone, bool expected)
     {
         Assert.Equal(expected, DnsName.Parse(name).IsSubdomainOf(DnsName.Parse(zone)));
     }
@@ -142,7 +142,7 @@ public sealed class DnsNameTests
     [InlineData(@"a\.b.example.org.", "example.org.", @"a\.b")]
     [InlineData("example.org.", "a.example.org.", null)]
     [InlineData("badexample.org.", "example.org.", null)]
-    public void RelativeTo_GivesLeftLabelsOrNull(string name, string zone, string? expected)
+    public void RelativeTo_NameAndZone_GivesLeftLabelsOrNull(string name, string zone, string? expected)
     {
         Assert.Equal(expected, DnsName.Parse(name).RelativeTo(DnsName.Parse(zone)));
     }
@@ -154,7 +154,7 @@ public sealed class DnsNameTests
     [InlineData("a.b.c.", 3, ".")]
     [InlineData("a.b.c.", 9, ".")]
     [InlineData(".", 1, ".")]
-    public void Skip_DropsLeftLabels(string name, int count, string expected)
+    public void Skip_Count_DropsLeftLabels(string name, int count, string expected)
     {
         var skipped = DnsName.Parse(name).Skip(count);
         Assert.Equal(expected, skipped.Text);
@@ -169,7 +169,7 @@ public sealed class DnsNameTests
     }
 
     [Fact]
-    public void LabelsAndCounts_AreReported()
+    public void GetLabel_Index_ReturnsLabelOrThrows()
     {
         var n = DnsName.Parse(@"A\.b.c.d.");
         Assert.Equal(3, n.LabelCount);
@@ -187,7 +187,7 @@ public sealed class DnsNameTests
     [InlineData(".", "b.c.", "b.c.")]
     [InlineData("a.b.", ".", "a.b.")]
     [InlineData("Web.", "Example.ORG.", "Web.Example.ORG.")]
-    public void Concat_JoinsLabelsKeepingSpelling(string left, string right, string expected)
+    public void Concat_TwoNames_JoinsLabelsKeepingSpelling(string left, string right, string expected)
     {
         var joined = DnsName.Concat(DnsName.Parse(left), DnsName.Parse(right));
         Assert.Equal(expected, joined.Text);
@@ -208,13 +208,13 @@ public sealed class DnsNameTests
     [InlineData("a.b.", "example.org.", "a.b.example.org.")]
     [InlineData("", "example.org.", "example.org.")]
     [InlineData(@"x\.y", "example.org.", @"x\.y.example.org.")]
-    public void Prepend_AddsRelativeLabels(string prefix, string name, string expected)
+    public void Prepend_RelativeText_AddsLabels(string prefix, string name, string expected)
     {
         Assert.Equal(expected, DnsName.Parse(name).Prepend(prefix).Text);
     }
 
     [Fact]
-    public void Text_EscapesSpecialAndNonPrintableBytes()
+    public void Text_SpecialAndNonPrintableBytes_AreEscaped()
     {
         var n = DnsName.FromWire([4, (byte)'a', (byte)'.', 0x7F, (byte)' ', 2, (byte)'\\', 0xE4, 0]);
         Assert.Equal(@"a\.\127\032.\\\228.", n.Text);

@@ -155,4 +155,60 @@ public sealed class GoldenBytesTests
         Assert.Equal("hostmaster.Example.org.", soa.ResponsibleMailbox.Text);
         Assert.Equal(IPAddress.Parse("2001:db8::1"), ((AaaaRecord)back.Answers[2]).Address);
     }
+
+    [Theory]
+    [InlineData(39, "03 6e 65 77 c0 0e", "03 6e 65 77 07 65 78 61 6d 70 6c 65 00")] // DNAME new.example.
+    [InlineData(14, "c0 0c c0 0e", "01 61 07 65 78 61 6d 70 6c 65 00 07 65 78 61 6d 70 6c 65 00")] // MINFO
+    [InlineData(18, "00 01 02 64 62 c0 0e", "00 01 02 64 62 07 65 78 61 6d 70 6c 65 00")] // AFSDB 1 db.example.
+    [InlineData(26, "00 0a c0 0e 00", "00 0a 07 65 78 61 6d 70 6c 65 00 00")] // PX 10 example. .
+    public void Parse_OpaqueTypeWithCompressedNames_ExpandsThemSoTheRecordCanMove(ushort type, string rdata, string expanded)
+    {
+        var rd = Hex.Parse(rdata);
+        var bytes = Hex.Parse($"""
+            00 01 81 00 00 01 00 01 00 00 00 00
+            01 61 07 65 78 61 6d 70 6c 65 00 {type >> 8:x2} {type & 0xFF:x2} 00 01
+            c0 0e {type >> 8:x2} {type & 0xFF:x2} 00 01 00 00 00 3c 00 {rd.Length:x2} {rdata}
+            """);
+        var m = DnsMessage.Parse(bytes);
+        var record = Assert.IsType<UnknownRecord>(Assert.Single(m.Answers));
+        Hex.Equal(expanded, record.Data);
+
+        // Written into a message where the old offsets mean nothing, the names still read back.
+        var moved = new DnsMessage { Id = 2, IsResponse = true };
+        moved.Answers.Add(new TxtRecord(N("filler.test."), 0, ["shifts every offset"]));
+        moved.Answers.Add(record);
+        var back = DnsMessage.Parse(moved.ToArray());
+        Assert.Equal(record.Data, ((UnknownRecord)back.Answers[1]).Data);
+    }
+
+    [Theory]
+    [InlineData(39, "03 6e 65 77")]
+    [InlineData(18, "00")]
+    [InlineData(14, "00 00 00")]
+    public void Parse_OpaqueTypeWithBrokenNames_IsFormatError(ushort type, string rdata)
+    {
+        var rd = Hex.Parse(rdata);
+        var bytes = Hex.Parse($"00 01 81 00 00 00 00 01 00 00 00 00 00 {type >> 8:x2} {type & 0xFF:x2} 00 01 00 00 00 3c 00 {rd.Length:x2} {rdata}");
+        Assert.IsType<DnsFormatException>(ParseGuard.Run(bytes));
+    }
+
+    [Fact]
+    public void Parse_UpdateWithEmptyRdataForClassAnyAndNone_IsReadAndWrittenBack()
+    {
+        // UPDATE example. SOA: prerequisite "a.example. ANY A" (RRset exists), update "a.example. NONE A" (rdlen 0).
+        const string hex = """
+            00 05 28 00 00 01 00 01 00 01 00 00
+            07 65 78 61 6d 70 6c 65 00 00 06 00 01
+            01 61 c0 0c 00 01 00 ff 00 00 00 00 00 00
+            c0 19 00 01 00 fe 00 00 00 00 00 00
+            """;
+        var m = DnsMessage.Parse(Hex.Parse(hex));
+        Assert.Equal(OpCode.Update, m.OpCode);
+        var prerequisite = Assert.IsType<UnknownRecord>(Assert.Single(m.Answers));
+        Assert.Equal(DnsRecordType.A, prerequisite.Type);
+        Assert.Equal(DnsClass.Any, prerequisite.Class);
+        Assert.Empty(prerequisite.Data);
+        Assert.Equal(DnsClass.None, Assert.Single(m.Authority).Class);
+        Hex.Equal(hex, m.ToArray());
+    }
 }

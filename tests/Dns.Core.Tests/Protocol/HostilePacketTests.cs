@@ -89,6 +89,31 @@ public sealed class HostilePacketTests
         Assert.Equal(ok, q is not null);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(5)]
+    [InlineData(11)]
+    public void Parse_ShorterThanHeader_IsFormatErrorAndHasNoQuestion(int length)
+    {
+        var bytes = Hex.Parse("00 01 01 00 00 01 00 00 00 00 00 00")[..length];
+        Assert.IsType<DnsFormatException>(ParseGuard.Run(bytes));
+        Assert.False(DnsHeader.TryRead(bytes, out _));
+        Assert.False(DnsMessageReader.TryReadFirstQuestion(bytes, out _));
+    }
+
+    [Fact]
+    public void TryReadFirstQuestion_BrokenLaterSections_StillGivesTheQuestion()
+    {
+        // What a FORMERR reply echoes: the question survives an answer section that does not parse.
+        var bytes = Hex.Parse(Q1.Replace("00 00 00 00 00 00", "00 02 00 00 00 00", StringComparison.Ordinal) + " 01 61 00 00 01 00 01 c0 0c 00 01");
+        Assert.IsType<DnsFormatException>(ParseGuard.Run(bytes));
+        Assert.True(DnsMessageReader.TryReadFirstQuestion(bytes, out var q));
+        Assert.Equal("a.", q!.Name.Text);
+        Assert.Equal(DnsRecordType.A, q.Type);
+    }
+
     [Fact]
     public void Parse_ValidChainOfBackwardPointers_IsAccepted()
     {

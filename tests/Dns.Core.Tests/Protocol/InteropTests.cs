@@ -108,4 +108,49 @@ public sealed class InteropTests
         var a = Assert.Single(response.Additionals.ARecords());
         Assert.Equal(IPAddress.Parse("10.0.0.7"), a.Address);
     }
+
+    [Fact]
+    public async Task ArsoftClient_MessageWithEveryRecordKind_IsReadByOurParserAsArsoftMeantIt()
+    {
+        using var server = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var port = ((IPEndPoint)server.Client.LocalEndPoint!).Port;
+        var client = new ARSoft.Tools.Net.Dns.DnsClient(
+            [IPAddress.Loopback], [new ARSoft.Tools.Net.Dns.UdpClientTransport(port)], false, 5000);
+
+        static ARSoft.Tools.Net.DomainName D(string s) => ARSoft.Tools.Net.DomainName.Parse(s);
+        var message = new ARSoft.Tools.Net.Dns.DnsMessage { IsRecursionDesired = true, IsCheckingDisabled = true };
+        message.Questions.Add(new ARSoft.Tools.Net.Dns.DnsQuestion(D("www.Example.org"), ARSoft.Tools.Net.Dns.RecordType.A, ARSoft.Tools.Net.Dns.RecordClass.INet));
+        message.AnswerRecords.Add(new ARSoft.Tools.Net.Dns.ARecord(D("www.Example.org"), 300, IPAddress.Parse("192.0.2.1")));
+        message.AnswerRecords.Add(new ARSoft.Tools.Net.Dns.AaaaRecord(D("www.Example.org"), 300, IPAddress.Parse("2001:db8::1")));
+        message.AnswerRecords.Add(new ARSoft.Tools.Net.Dns.CNameRecord(D("alias.Example.org"), 60, D("www.Example.org")));
+        message.AnswerRecords.Add(new ARSoft.Tools.Net.Dns.MxRecord(D("Example.org"), 60, 10, D("mail.Example.org")));
+        message.AnswerRecords.Add(new ARSoft.Tools.Net.Dns.SrvRecord(D("_sip._udp.Example.org"), 60, 1, 2, 5060, D("sip.Example.org")));
+        message.AnswerRecords.Add(new ARSoft.Tools.Net.Dns.TxtRecord(D("Example.org"), 60, ["v=spf1 -all", "second"]));
+        message.AnswerRecords.Add(new ARSoft.Tools.Net.Dns.PtrRecord(D("1.2.0.192.in-addr.arpa"), 60, D("www.Example.org")));
+        message.AuthorityRecords.Add(new ARSoft.Tools.Net.Dns.NsRecord(D("Example.org"), 60, D("ns1.Example.org")));
+        message.AuthorityRecords.Add(new ARSoft.Tools.Net.Dns.SoaRecord(D("Example.org"), 60, D("ns1.Example.org"), D("hostmaster.Example.org"), 7, 7200, 1800, 86400, 30));
+        message.AdditionalRecords.Add(new ARSoft.Tools.Net.Dns.HInfoRecord(D("Example.org"), 60, "cpu", "os"));
+        message.EDnsOptions = new ARSoft.Tools.Net.Dns.OptRecord { UdpPayloadSize = 1232, IsDnsSecOk = true };
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var send = client.SendMessageAsync(message, cts.Token);
+        var received = await server.ReceiveAsync(cts.Token);
+
+        var ours = DnsMessage.Parse(received.Buffer);
+        var theirs = ArsoftParse(received.Buffer);
+        Assert.Equal(ArsoftView.Of(theirs), ArsoftView.Of(ours));
+        Assert.Equal(7, ours.Answers.Count);
+        Assert.Equal("www.Example.org.", ours.Question.Name.Text);
+        Assert.Equal(["v=spf1 -all", "second"], ((TxtRecord)ours.Answers[5]).Strings);
+        Assert.True(ours.Opt!.DnssecOk);
+
+        // Answer it so the client completes; ARSoft reads our reply.
+        var reply = ours.CreateResponse();
+        reply.Answers.Add(new ARecord(ours.Question.Name, 5, IPAddress.Parse("10.1.2.3")));
+        await server.SendAsync(reply.ToArray(), received.RemoteEndPoint, cts.Token);
+        var answer = await send;
+        Assert.NotNull(answer);
+        var a = Assert.IsType<ARSoft.Tools.Net.Dns.ARecord>(Assert.Single(answer.AnswerRecords));
+        Assert.Equal(IPAddress.Parse("10.1.2.3"), a.Address);
+    }
 }

@@ -20,6 +20,60 @@ public sealed class PropertyTests
     }
 
     [Fact]
+    public void Encode_WithAndWithoutCompression_DecodesToTheSameMessage()
+    {
+        MessageGen.Message.Sample(m =>
+        {
+            var compressed = m.ToArray();
+            var plain = WriteUncompressed(m);
+            Assert.True(compressed.Length <= plain.Length);
+            MessageAssert.Equal(DnsMessage.Parse(plain), DnsMessage.Parse(compressed));
+        }, iter: 1000);
+    }
+
+    /// <summary>The message written field by field with a writer that has no compression table.</summary>
+    private static byte[] WriteUncompressed(DnsMessage m)
+    {
+        var buf = new byte[DnsMessageWriter.MaxMessageSize];
+        var w = new DnsMessageWriter(buf, null);
+        var flags = (m.IsResponse ? 0x8000 : 0) | ((int)m.OpCode << 11) | (m.AuthoritativeAnswer ? 0x0400 : 0) | (m.Truncated ? 0x0200 : 0)
+            | (m.RecursionDesired ? 0x0100 : 0) | (m.RecursionAvailable ? 0x0080 : 0) | (m.AuthenticData ? 0x0020 : 0)
+            | (m.CheckingDisabled ? 0x0010 : 0) | ((int)m.ResponseCode & 0xF);
+        w.WriteUInt16(m.Id);
+        w.WriteUInt16((ushort)flags);
+        w.WriteUInt16((ushort)m.Questions.Count);
+        w.WriteUInt16((ushort)m.Answers.Count);
+        w.WriteUInt16((ushort)m.Authority.Count);
+        w.WriteUInt16((ushort)(m.Additional.Count + (m.Opt is null ? 0 : 1)));
+        foreach (var q in m.Questions)
+        {
+            w.WriteName(q.Name, compress: true);
+            w.WriteUInt16((ushort)q.Type);
+            w.WriteUInt16((ushort)q.Class);
+        }
+        foreach (var r in m.Answers.Concat(m.Authority).Concat(m.Additional))
+        {
+            w.WriteRecord(r);
+        }
+        if (m.Opt is { } o)
+        {
+            w.WriteByte(0);
+            w.WriteUInt16((ushort)DnsRecordType.Opt);
+            w.WriteUInt16(o.UdpPayloadSize);
+            w.WriteUInt32(((uint)((int)m.ResponseCode >> 4) << 24) | ((uint)o.Version << 16) | (o.DnssecOk ? 0x8000u : 0u) | o.Z);
+            w.WriteUInt16((ushort)(o.WireLength - 11));
+            foreach (var option in o.Options)
+            {
+                w.WriteUInt16(option.Code);
+                w.WriteUInt16((ushort)option.Data.Length);
+                w.WriteBytes(option.Data);
+            }
+        }
+        Assert.False(w.Overflow);
+        return buf[..w.Position];
+    }
+
+    [Fact]
     public void Parse_RandomBytes_ReturnsOrThrowsOnlyDnsFormatException()
     {
         ParseGuard.Within(60_000, () => Gen.Byte.Array[0, 600].Sample(AssertOnlyFormatErrors, iter: 10000));
