@@ -34,6 +34,7 @@ for b in dotnet dnsperf knotd dig taskset python3 flock; do
   command -v "$b" >/dev/null || { echo "missing $b" >&2; exit 1; }
 done
 
+LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== building Dns.Server (Release)"
 dotnet publish "$ROOT/Dns.Server/Dns.Server.csproj" -c Release -o "$WORK/bin" --nologo -v quiet >/dev/null
 
@@ -120,12 +121,15 @@ measure() {
   t1=$(ticks "$pid")
   echo "== $label: latency at $LATENCY_QPS qps (${LATENCY_DURATION}s)"
   flock "$LOCK" taskset -c 0 dnsperf -s 127.0.0.1 -p "$port" -d "$q" -l "$LATENCY_DURATION" -c 4 -T 1 -q 200 -t 1 -Q "$LATENCY_QPS" -v >"$WORK/$label.lat"
-  local qps lost p50 p99 cpu
-  qps=$(awk '/Queries per second:/ {print $4}' "$WORK/$label.tput")
+  local qps lost p50 p99 cpu done us
+  qps=$(awk '/Queries per second:/ {printf "%.0f", $4}' "$WORK/$label.tput")
   lost=$(awk '/Queries lost:/ {print $3}' "$WORK/$label.tput")
+  done=$(awk '/Queries completed:/ {print $3}' "$WORK/$label.tput")
   cpu=$(awk -v a="$t0" -v b="$t1" -v d="$DURATION" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.0f", 100 * (b - a) / hz / d}')
+  # Server CPU per answered query: robust when other processes share the machine (QPS is not).
+  us=$(awk -v a="$t0" -v b="$t1" -v n="$done" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.2f", (b - a) / hz / n * 1e6}')
   read -r p50 p99 < <(awk '/^> / {print $NF}' "$WORK/$label.lat" | sort -g | awk '{a[NR] = $1} END {if (NR == 0) {print "- -"; exit} printf "%.3f %.3f\n", a[int(NR * 0.5) + 1] * 1000, a[int(NR * 0.99) + 1] * 1000}')
-  printf '%s %s %s %s %s %s\n' "$label" "$qps" "$lost" "$p50" "$p99" "$cpu" >>"$WORK/results"
+  printf '%s %s %s %s %s %s %s\n' "$label" "$qps" "$lost" "$p50" "$p99" "$cpu" "$us" >>"$WORK/results"
   grep -E "Queries (sent|completed|lost)|Response codes|Queries per second|Average Latency" "$WORK/$label.tput" | sed "s/^/   [$label] /"
 }
 
@@ -146,9 +150,11 @@ measure knotd "$KNOT_PORT" "$KNOT_PID"
 kill "$KNOT_PID"; wait "$KNOT_PID" 2>/dev/null || true
 
 echo
-echo "| server | QPS (closed loop, ${DURATION}s) | lost | p50 ms @${LATENCY_QPS} qps | p99 ms @${LATENCY_QPS} qps | server CPU % @max |"
-echo "|---|---|---|---|---|---|"
-while read -r label qps lost p50 p99 cpu; do
-  echo "| $label | $qps | $lost | $p50 | $p99 | $cpu |"
+echo "load average before/after: $LOAD_BEFORE / $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+echo "| server | QPS (closed loop, ${DURATION}s) | lost | p50 ms @${LATENCY_QPS} qps | p99 ms @${LATENCY_QPS} qps | server CPU % @max | server CPU µs/query @max |"
+echo "|---|---|---|---|---|---|---|"
+while read -r label qps lost p50 p99 cpu us; do
+  echo "| $label | $qps | $lost | $p50 | $p99 | $cpu | $us |"
 done <"$WORK/results"
-awk '{q[$1] = $2} END {if (q["knotd"] > 0) printf "\nours / knotd QPS: %.2fx\n", q["ours"] / q["knotd"]}' "$WORK/results"
+awk '{q[$1] = $2; u[$1] = $7} END {if (q["knotd"] > 0) printf "\nours / knotd QPS: %.2fx; CPU per query: %.2fx knotd'"'"'s\n", q["ours"] / q["knotd"], u["ours"] / u["knotd"]}' "$WORK/results"

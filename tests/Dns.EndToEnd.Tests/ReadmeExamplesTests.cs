@@ -22,8 +22,6 @@ public sealed partial class ReadmeExamplesTests(ITestOutputHelper output)
     /// </summary>
     private static readonly Dictionary<string, string> PendingDirectives = new(StringComparer.Ordinal)
     {
-        ["cache"] = "registered by the forward-cache branch, not yet in BuiltinPlugins",
-        ["kubernetes"] = "registered by Dns.Plugins.Kubernetes, not yet in BuiltinPlugins",
         ["file"] = "the file plugin is not part of this server",
         ["template"] = "the template plugin is not part of this server",
     };
