@@ -111,7 +111,7 @@ case $scenario in
     python3 "$WORK/peers/bench.py" --report "$ROOT/bench/results/$stamp-"*.json
     ;;
   memory)
-    for n in 1000 5000 20000; do
+    for n in ${SIZES:-1000 5000 20000}; do
       python3 bench/gen_cluster.py --services "$n" --queries 1000 --out "$DATA/$n" >/dev/null
       cf=$(corefile k8s); sed -i "s#$DATA/cluster.yaml#$DATA/$n/cluster.yaml#" "$cf"
       python3 bench/measure_sync.py --server "$SERVER" --corefile "$cf" --port 25320 --services "$n"
