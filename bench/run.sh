@@ -43,7 +43,7 @@ cluster.local {
 CF
     ;;
     stock) cat > "$f" <<CF
-.:53 {
+. {
     errors
     health 127.0.0.1:25391 {
        lameduck 5s
@@ -70,7 +70,7 @@ CF
 CF
     ;;
     forward) cat > "$f" <<CF
-.:53 {
+. {
     forward . 127.0.0.1:25301
     cache 30
 }
