@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Dns.Core.Corefile;
 
 namespace Dns.Server.Hosting.Http;
 
@@ -10,6 +11,28 @@ namespace Dns.Server.Hosting.Http;
 internal static class HttpAddress
 {
     /// <summary>Splits like Go's <c>net.SplitHostPort</c>; false with Go's error text when it would fail.</summary>
+    /// <summary>
+    /// The optional ADDR argument of <c>health</c>, <c>ready</c> and <c>prometheus</c> on the current line:
+    /// <paramref name="current"/> when absent, validated when given, an argument error when there are more.
+    /// </summary>
+    public static string ReadOptional(CorefileDispenser d, string plugin, string current)
+    {
+        var args = d.RemainingArgs();
+        switch (args.Count)
+        {
+            case 0:
+                return current;
+            case 1:
+                if (!TrySplit(args[0], out _, out _, out var error))
+                {
+                    throw d.Err("plugin/" + plugin + ": " + error);
+                }
+                return args[0];
+            default:
+                throw d.ArgErr();
+        }
+    }
+
     public static bool TrySplit(string address, out string host, out string port, out string error)
     {
         host = "";

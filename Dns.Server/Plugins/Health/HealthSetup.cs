@@ -37,21 +37,7 @@ internal sealed class HealthSetup : IPluginSetup
         var lameduck = TimeSpan.Zero;
         while (d.Next())
         {
-            var args = d.RemainingArgs();
-            switch (args.Count)
-            {
-                case 0:
-                    break;
-                case 1:
-                    address = args[0];
-                    if (!HttpAddress.TrySplit(address, out _, out _, out var error))
-                    {
-                        throw d.Err("plugin/health: " + error);
-                    }
-                    break;
-                default:
-                    throw d.ArgErr();
-            }
+            address = HttpAddress.ReadOptional(d, "health", address);
             while (d.NextBlock())
             {
                 switch (d.Val)

@@ -42,21 +42,7 @@ internal sealed class MetricsSetup : IPluginSetup
             {
                 throw d.Err("plugin/prometheus: this plugin can only be used once per Server Block");
             }
-            var args = d.RemainingArgs();
-            switch (args.Count)
-            {
-                case 0:
-                    break;
-                case 1:
-                    address = args[0];
-                    if (!HttpAddress.TrySplit(address, out _, out _, out var error))
-                    {
-                        throw d.Err("plugin/prometheus: " + error);
-                    }
-                    break;
-                default:
-                    throw d.ArgErr();
-            }
+            address = HttpAddress.ReadOptional(d, "prometheus", address);
             while (d.NextBlock())
             {
                 throw d.Val == "tls"

@@ -40,21 +40,7 @@ internal sealed class ReadySetup : IPluginSetup
             {
                 throw d.Err("plugin/ready: this plugin can only be used once per Server Block");
             }
-            var args = d.RemainingArgs();
-            switch (args.Count)
-            {
-                case 0:
-                    break;
-                case 1:
-                    address = args[0];
-                    if (!HttpAddress.TrySplit(address, out _, out _, out var error))
-                    {
-                        throw d.Err("plugin/ready: " + error);
-                    }
-                    break;
-                default:
-                    throw d.ArgErr();
-            }
+            address = HttpAddress.ReadOptional(d, "ready", address);
             while (d.NextBlock())
             {
                 switch (d.Val)
