@@ -242,8 +242,12 @@ internal sealed partial class Reflector<TObject, TItem>
         {
             LogListed(_logger, _resource, fresh.Count, ResourceVersion);
         }
-        _synced = true;
+        // Report the change (the source stamps the SOA serial) before this reflector counts as synced: otherwise
+        // another reflector's rebuild could publish the first synced snapshot and the serial would move after it.
         Changed?.Invoke(relevant);
+        _synced = true;
+        // And once more now that it is synced, so a rebuild surely sees it.
+        Changed?.Invoke(false);
     }
 
     private async Task<WatchOutcome> WatchAsync(CancellationToken cancellationToken)
