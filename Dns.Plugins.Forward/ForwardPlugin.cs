@@ -7,7 +7,7 @@ namespace Dns.Plugins.Forward;
 /// Relays queries under FROM to upstream resolvers and returns their replies as they are, with the client's ID
 /// (CoreDNS <c>plugin/forward</c>). Completes asynchronously; never blocks a thread on I/O.
 /// </summary>
-internal sealed class ForwardPlugin : IDnsPlugin, IDisposable
+internal sealed class ForwardPlugin : IDnsPlugin, IDisposable, IReplaySafe
 {
     /// <summary>CoreDNS's overall per-query deadline (<c>defaultTimeout</c>).</summary>
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(5);
@@ -40,6 +40,8 @@ internal sealed class ForwardPlugin : IDnsPlugin, IDisposable
         {
             return next(context);
         }
+        // An upstream's reply is the upstream's: never replayed.
+        context.DisableReplay();
         if (_o.MaxConcurrent > 0)
         {
             if (Interlocked.Increment(ref _concurrent) > _o.MaxConcurrent)

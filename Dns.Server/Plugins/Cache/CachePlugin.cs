@@ -8,7 +8,7 @@ namespace Dns.Server.Plugins.Cache;
 /// name, type, class, DO and CD; TTLs clamped on the way in and counted down on the way out; prefetch of popular
 /// entries and serving of stale ones when configured.
 /// </summary>
-internal sealed class CachePlugin : IDnsPlugin
+internal sealed class CachePlugin : IDnsPlugin, IReplaySafe
 {
     private readonly CacheOptions _o;
     private readonly CacheMetrics _metrics;
@@ -53,8 +53,13 @@ internal sealed class CachePlugin : IDnsPlugin
         var item = Lookup(key, now, m);
         if (item is null)
         {
+            // A miss whose reply is not stored replays as a miss; one that is stored disables replay in Store.
+            context.CountOnReplay(m.Requests);
+            context.CountOnReplay(m.Misses);
             return MissAsync(context, next, key, m);
         }
+        // The TTLs of a cached reply count down: never replayed in wire form.
+        context.DisableReplay();
         var ttl = item.Ttl(now);
         if (ttl < 0)
         {
@@ -245,11 +250,16 @@ internal sealed class CachePlugin : IDnsPlugin
         {
             if (Matches(ctx.Request, res))
             {
-                Set(stored, key, cls, ttl, m);
+                if (Set(stored, key, cls, ttl, m))
+                {
+                    // Later queries are this cache's hits, with falling TTLs.
+                    ctx.DisableReplay();
+                }
             }
             else
             {
                 m.Drops.Inc();
+                ctx.DisableReplay();
             }
         }
 
@@ -265,7 +275,8 @@ internal sealed class CachePlugin : IDnsPlugin
         return reply;
     }
 
-    private void Set(DnsMessage stored, in CacheKey key, ResponseClass cls, uint ttl, CacheMetrics.ServerMetrics m)
+    /// <summary>Stores the reply unless its class is disabled for the name; returns whether it was stored.</summary>
+    private bool Set(DnsMessage stored, in CacheKey key, ResponseClass cls, uint ttl, CacheMetrics.ServerMetrics m)
     {
         var item = new CacheItem(stored, _time.GetUtcNow().UtcTicks, ttl);
         switch (cls)
@@ -273,7 +284,7 @@ internal sealed class CachePlugin : IDnsPlugin
             case ResponseClass.NoError or ResponseClass.Delegation:
                 if (Under(key.Name, _o.DisableSuccess))
                 {
-                    return;
+                    return false;
                 }
                 if (Success.Add(key, item))
                 {
@@ -283,7 +294,7 @@ internal sealed class CachePlugin : IDnsPlugin
             case ResponseClass.NameError or ResponseClass.NoData or ResponseClass.ServerError:
                 if (Under(key.Name, _o.DisableDenial))
                 {
-                    return;
+                    return false;
                 }
                 if (Denial.Add(key, item))
                 {
@@ -291,10 +302,11 @@ internal sealed class CachePlugin : IDnsPlugin
                 }
                 break;
             default:
-                return;
+                return false;
         }
         m.SuccessEntries.Set(Success.Count);
         m.DenialEntries.Set(Denial.Count);
+        return true;
     }
 
     private static bool Under(DnsName name, IReadOnlyList<DnsName> zones)
