@@ -118,6 +118,11 @@ public sealed partial class DnsServerHost : IAsyncDisposable
         {
             _gate.Release();
         }
+        if (_options.TrimMemoryAfterStart)
+        {
+            // Off the caller's path: the first answers do not wait for it (the collection pauses them for a few ms).
+            _ = Task.Run(static () => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true));
+        }
         if (!_options.Quiet)
         {
             foreach (var rt in _current.Blocks)

@@ -83,6 +83,7 @@ internal static partial class ServerCommand
             Registry = registry,
             Quiet = cl.Quiet,
             Output = stdout,
+            TrimMemoryAfterStart = true,
         };
         DnsServerHost host;
         try
