@@ -137,6 +137,27 @@ public sealed class DnsContext
     /// <summary>Whether completion callbacks are registered (a reply with side effects at completion is not replayed).</summary>
     public bool HasCompletionCallbacks => _completed is { Count: > 0 };
 
+    /// <summary>The clock of <see cref="ReplayUntilTicks"/>; null when the reply does not age.</summary>
+    public TimeProvider? ReplayClock { get; private set; }
+
+    /// <summary>UTC ticks (of <see cref="ReplayClock"/>) from which the reply may no longer be replayed.</summary>
+    public long ReplayUntilTicks { get; private set; } = long.MaxValue;
+
+    /// <summary>
+    /// The reply may be replayed only before <paramref name="untilUtcTicks"/> on <paramref name="clock"/> (a cached reply
+    /// whose TTLs fall by one every second). Several limits keep the earliest; two different clocks disable replay.
+    /// </summary>
+    public void LimitReplay(TimeProvider clock, long untilUtcTicks)
+    {
+        if (ReplayClock is not null && !ReferenceEquals(ReplayClock, clock))
+        {
+            DisableReplay();
+            return;
+        }
+        ReplayClock = clock;
+        ReplayUntilTicks = Math.Min(ReplayUntilTicks, untilUtcTicks);
+    }
+
     /// <summary>This reply depends on more than the request bytes and the <see cref="ReplayEpoch"/>: never replay it.</summary>
     public void DisableReplay() => Replayable = false;
 

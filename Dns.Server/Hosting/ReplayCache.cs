@@ -46,7 +46,8 @@ internal sealed class ReplayCache
             return -1;
         }
         if (packet.Length <= DnsHeader.Size || !_lookup.TryGetValue(packet[2..], out var e)
-            || e.Family != family || e.Epoch != ReplayEpoch.Current || e.Reply.Length > destination.Length)
+            || e.Family != family || e.Epoch != ReplayEpoch.Current || e.Reply.Length > destination.Length
+            || (e.Clock is not null && e.Clock.GetUtcNow().UtcTicks >= e.UntilTicks))
         {
             return -1;
         }
@@ -77,7 +78,7 @@ internal sealed class ReplayCache
             _map.Clear();
         }
         var counters = ctx.ReplayCounters is { Count: > 0 } list ? [.. list] : Array.Empty<Counter>();
-        _lookup[packet[2..]] = new Entry(reply.ToArray(), epoch, family, counters, handler.ReplayMetrics?.Prepare(ctx));
+        _lookup[packet[2..]] = new Entry(reply.ToArray(), epoch, family, counters, handler.ReplayMetrics?.Prepare(ctx), ctx.ReplayClock, ctx.ReplayUntilTicks);
     }
 
     /// <summary>The address family index of a received datagram's source (0 IPv4, also IPv4-mapped IPv6; 1 IPv6).</summary>
@@ -92,7 +93,7 @@ internal sealed class ReplayCache
         return a[..10].IndexOfAnyExcept((byte)0) < 0 && a[10] == 0xff && a[11] == 0xff ? 0 : 1;
     }
 
-    private sealed record Entry(byte[] Reply, long Epoch, int Family, Counter[] Counters, ReplayReport? Report);
+    private sealed record Entry(byte[] Reply, long Epoch, int Family, Counter[] Counters, ReplayReport? Report, TimeProvider? Clock, long UntilTicks);
 
     /// <summary>Compares keys by content; looks them up from a span without copying.</summary>
     private sealed class KeyComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>

@@ -50,17 +50,23 @@ internal sealed class CachePlugin : IDnsPlugin, IReplaySafe
         var m = _metrics.For(context.Server, _zonesLabel);
         var now = _time.GetUtcNow().UtcTicks;
         var key = CacheKey.For(request);
-        var item = Lookup(key, now, m);
+        var item = Lookup(context, key, now, m);
         if (item is null)
         {
             // A miss whose reply is not stored replays as a miss; one that is stored disables replay in Store.
-            context.CountOnReplay(m.Requests);
-            context.CountOnReplay(m.Misses);
             return MissAsync(context, next, key, m);
         }
-        // The TTLs of a cached reply count down: never replayed in wire form.
-        context.DisableReplay();
         var ttl = item.Ttl(now);
+        if (ttl <= 0 || _o.Prefetch > 0)
+        {
+            // Stale serving and prefetch decide per hit; a reply at TTL 0 is about to expire.
+            context.DisableReplay();
+        }
+        else
+        {
+            // The reply's TTLs stay the same until the entry's age reaches its next whole second.
+            context.LimitReplay(_time, item.StoredTicks + ((item.OriginalTtl - ttl + 1) * TimeSpan.TicksPerSecond));
+        }
         if (ttl < 0)
         {
             if (_o.VerifyStale)
@@ -97,20 +103,24 @@ internal sealed class CachePlugin : IDnsPlugin, IReplaySafe
     }
 
     /// <summary>CoreDNS <c>getIgnoreTTL</c>: denial cache first; a live entry, or a stale one inside the serve_stale window.</summary>
-    private CacheItem? Lookup(in CacheKey key, long now, CacheMetrics.ServerMetrics m)
+    private CacheItem? Lookup(DnsContext context, in CacheKey key, long now, CacheMetrics.ServerMetrics m)
     {
         m.Requests.Inc();
+        context.CountOnReplay(m.Requests);
         if (Denial.TryGet(key, out var n) && Usable(n, now))
         {
             m.DenialHits.Inc();
+            context.CountOnReplay(m.DenialHits);
             return n;
         }
         if (Success.TryGet(key, out var p) && Usable(p, now))
         {
             m.SuccessHits.Inc();
+            context.CountOnReplay(m.SuccessHits);
             return p;
         }
         m.Misses.Inc();
+        context.CountOnReplay(m.Misses);
         return null;
     }
 

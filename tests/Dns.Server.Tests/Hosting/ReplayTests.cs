@@ -133,6 +133,26 @@ public sealed class ReplayTests
         Assert.Contains("coredns_dns_request_duration_seconds_count{server=\"dns://:0\",type=\"A\",view=\"\",zone=\"metrics.replay.test.\"} 3", text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task CacheHit_ReplayedWithinTheSecondAndTtlStillCountsDown()
+    {
+        var (registry, plugin) = Registry(safe: true);
+        await using var server = await TestDnsServer.StartAsync("cached.replay.test:0 {\n    cache 30\n    erratic\n}\n", registry: registry);
+        var first = DnsMessage.Parse(await ExchangeAsync(server, Query("a.cached.replay.test.", 1)));
+        var second = DnsMessage.Parse(await ExchangeAsync(server, Query("a.cached.replay.test.", 2)));
+        var third = DnsMessage.Parse(await ExchangeAsync(server, Query("a.cached.replay.test.", 3)));
+        await Task.Delay(2100);
+        var later = DnsMessage.Parse(await ExchangeAsync(server, Query("a.cached.replay.test.", 4)));
+        Assert.Equal(1, plugin.Invocations);
+        Assert.Equal(30u, first.Answers[0].Ttl);
+        Assert.InRange(third.Answers[0].Ttl, 29u, 30u);
+        Assert.Equal(second.Answers[0].Ttl, third.Answers[0].Ttl);
+        Assert.InRange(later.Answers[0].Ttl, 26u, 28u);
+        var text = MetricsRegistry.Default.Export();
+        Assert.Contains("coredns_cache_hits_total{server=\"dns://:0\",type=\"success\",zones=\"cached.replay.test.\",view=\"\"} 3", text, StringComparison.Ordinal);
+        Assert.Contains("coredns_cache_requests_total{server=\"dns://:0\",zones=\"cached.replay.test.\",view=\"\"} 4", text, StringComparison.Ordinal);
+    }
+
     private static byte[] Query(string name, ushort id, Action<DnsMessage>? edit = null)
     {
         var m = DnsMessage.CreateQuery(DnsName.Parse(name), DnsRecordType.A, id);
