@@ -33,6 +33,13 @@ public sealed class DnsServerOptions
     /// </summary>
     public bool TrimMemoryAfterStart { get; init; }
 
+    /// <summary>
+    /// Bytes allocated after which the server runs a young collection itself (<see cref="AllocationGovernor"/>); 0 leaves
+    /// it to the runtime. The process sets 4 MB (a steady 1,000-service
+    /// cluster under mixed UDP and TCP load stays at ~90 MiB instead of growing to ~165); a test host leaves it off.
+    /// </summary>
+    public long YoungGenerationBudget { get; init; }
+
     /// <summary>Suppress the start-up banner (<c>-quiet</c>).</summary>
     public bool Quiet { get; init; } = true;
 

@@ -84,6 +84,7 @@ internal static partial class ServerCommand
             Quiet = cl.Quiet,
             Output = stdout,
             TrimMemoryAfterStart = true,
+            YoungGenerationBudget = 4L << 20,
         };
         DnsServerHost host;
         try
