@@ -7,7 +7,7 @@ namespace Dns.Plugins.Forward;
 /// Relays queries under FROM to upstream resolvers and returns their replies as they are, with the client's ID
 /// (CoreDNS <c>plugin/forward</c>). Completes asynchronously; never blocks a thread on I/O.
 /// </summary>
-internal sealed class ForwardPlugin : IDnsPlugin, IDisposable
+internal sealed class ForwardPlugin : IDnsPlugin, IDisposable, IReplaySafe
 {
     private static readonly string LoopError = "forwarding loop: query forwarded through this server " + LoopGuard.MaxHops.ToString(System.Globalization.CultureInfo.InvariantCulture) + " times";
 
@@ -42,6 +42,8 @@ internal sealed class ForwardPlugin : IDnsPlugin, IDisposable
         {
             return next(context);
         }
+        // An upstream's reply is the upstream's: never replayed.
+        context.DisableReplay();
         if (_o.MaxConcurrent > 0)
         {
             if (Interlocked.Increment(ref _concurrent) > _o.MaxConcurrent)

@@ -325,13 +325,17 @@ public sealed class HistogramFamily : MetricFamily
 /// <summary>A monotonically increasing value; lock-free.</summary>
 public sealed class Counter
 {
+    private long _whole;
     private long _bits;
 
     /// <summary>Current value.</summary>
-    public double Value => BitConverter.Int64BitsToDouble(Interlocked.Read(ref _bits));
+    public double Value => Interlocked.Read(ref _whole) + BitConverter.Int64BitsToDouble(Interlocked.Read(ref _bits));
+
+    /// <summary>Adds one: a single interlocked increment (the per-query case).</summary>
+    public void Inc() => Interlocked.Increment(ref _whole);
 
     /// <summary>Adds <paramref name="amount"/> (≥ 0).</summary>
-    public void Inc(double amount = 1)
+    public void Inc(double amount)
     {
         while (true)
         {

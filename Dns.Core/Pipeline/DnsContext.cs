@@ -1,4 +1,5 @@
 using System.Net;
+using Dns.Core.Metrics;
 using Dns.Core.Protocol;
 
 namespace Dns.Core.Pipeline;
@@ -8,6 +9,7 @@ public sealed class DnsContext
 {
     private Dictionary<string, object?>? _items;
     private List<Action<DnsContext>>? _completed;
+    private List<Counter>? _replayCounters;
     private DnsMessage? _response;
 
     /// <summary>Creates the context for a parsed request.</summary>
@@ -122,6 +124,51 @@ public sealed class DnsContext
 
     /// <summary>The reply as written (after truncation), set by the transport before completion callbacks run.</summary>
     public DnsMessage? WrittenResponse { get; set; }
+
+    /// <summary>
+    /// Whether the reply may be kept in wire form and replayed for the same request bytes (<see cref="IReplaySafe"/>).
+    /// The server sets it for UDP queries to blocks whose every plugin is replay-safe; plugins only clear it.
+    /// </summary>
+    public bool Replayable { get; set; }
+
+    /// <summary>Counters a replay of this reply must increment, as the chain did (<see cref="CountOnReplay"/>).</summary>
+    public IReadOnlyList<Counter>? ReplayCounters => _replayCounters;
+
+    /// <summary>Whether completion callbacks are registered (a reply with side effects at completion is not replayed).</summary>
+    public bool HasCompletionCallbacks => _completed is { Count: > 0 };
+
+    /// <summary>The clock of <see cref="ReplayUntilTicks"/>; null when the reply does not age.</summary>
+    public TimeProvider? ReplayClock { get; private set; }
+
+    /// <summary>UTC ticks (of <see cref="ReplayClock"/>) from which the reply may no longer be replayed.</summary>
+    public long ReplayUntilTicks { get; private set; } = long.MaxValue;
+
+    /// <summary>
+    /// The reply may be replayed only before <paramref name="untilUtcTicks"/> on <paramref name="clock"/> (a cached reply
+    /// whose TTLs fall by one every second). Several limits keep the earliest; two different clocks disable replay.
+    /// </summary>
+    public void LimitReplay(TimeProvider clock, long untilUtcTicks)
+    {
+        if (ReplayClock is not null && !ReferenceEquals(ReplayClock, clock))
+        {
+            DisableReplay();
+            return;
+        }
+        ReplayClock = clock;
+        ReplayUntilTicks = Math.Min(ReplayUntilTicks, untilUtcTicks);
+    }
+
+    /// <summary>This reply depends on more than the request bytes and the <see cref="ReplayEpoch"/>: never replay it.</summary>
+    public void DisableReplay() => Replayable = false;
+
+    /// <summary>Records that a plugin incremented <paramref name="counter"/> for this query, so a replay does too.</summary>
+    public void CountOnReplay(Counter counter)
+    {
+        if (Replayable)
+        {
+            (_replayCounters ??= new List<Counter>(2)).Add(counter);
+        }
+    }
 
     /// <summary>Runs <paramref name="callback"/> after the reply has been written (<c>log</c>, metrics need its size).</summary>
     public void OnCompleted(Action<DnsContext> callback) => (_completed ??= []).Add(callback);

@@ -10,7 +10,7 @@ namespace Dns.Server.Plugins.Loadbalance;
 /// wants them before the addresses), then the other types, then the shuffled A/AAAA, then the shuffled MX. The reply
 /// may be shared (a cache entry), so the shuffle works on a copy with new section lists.
 /// </summary>
-internal sealed class LoadbalancePlugin : IDnsPlugin
+internal sealed class LoadbalancePlugin : IDnsPlugin, IReplaySafe
 {
     private readonly LoadbalanceOptions _options;
 
@@ -51,6 +51,8 @@ internal sealed class LoadbalancePlugin : IDnsPlugin
         {
             return;
         }
+        // A shuffled order is drawn per reply.
+        context.DisableReplay();
         var copy = r.Clone();
         Replace(copy.Answers, RoundRobin(copy.Answers));
         Replace(copy.Authority, RoundRobin(copy.Authority));

@@ -88,6 +88,34 @@ public sealed class ApiOutageEndToEndTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task RepeatedQuery_ServiceChangedThenDeleted_NewDataServedNotTheReplayedReply()
+    {
+        // The same request bytes again and again: the server replays its kept wire-form reply until the snapshot
+        // changes, and must then answer from the new snapshot.
+        await using var api = await FakeKubeApiServer.StartAsync();
+        api.Add(Namespace("demo"));
+        api.Add(Service("demo", "moving", "10.96.30.1"));
+        await using var server = await TestDnsServer.StartAsync($$"""
+            cluster.local {
+                kubernetes cluster.local {
+                    endpoint {{api.Url}}
+                }
+            }
+            """);
+        await WaitResolvesAsync(server, "moving.demo", "10.96.30.1", "initial");
+        await AssertResolvesAsync(server, "moving.demo", "10.96.30.1");
+        api.Update(Service("demo", "moving", "10.96.30.2"));
+        await WaitResolvesAsync(server, "moving.demo", "10.96.30.2", "changed");
+        api.Delete<k8s.Models.V1Service>("demo", "moving");
+        var sw = Stopwatch.StartNew();
+        while ((await QueryAsync(server, "moving.demo")).ResponseCode != ResponseCode.NxDomain)
+        {
+            Assert.True(sw.Elapsed < Recovery, "deleted service still answered");
+            await Task.Delay(20);
+        }
+    }
+
     private static async Task<DnsMessage> QueryAsync(TestDnsServer server, string name)
     {
         var q = DnsMessage.CreateQuery(DnsName.Parse(name + ".svc.cluster.local."), DnsRecordType.A, id: 7);
