@@ -3,12 +3,6 @@ using Dns.Testing;
 
 namespace Dns.Robustness.Tests;
 
-/// <summary>Tests that count the process's sockets run alone.</summary>
-[CollectionDefinition(nameof(SocketCountCollection), DisableParallelization = true)]
-public sealed class SocketCountCollection
-{
-}
-
 /// <summary>
 /// robustness.md §5.11 "throughout": over 1,000 client queries with one fixed ID, through an upstream that answers,
 /// stays silent, sends a wrong ID first, sends garbage first, truncates or resets TCP, the upstream sees IDs that are
