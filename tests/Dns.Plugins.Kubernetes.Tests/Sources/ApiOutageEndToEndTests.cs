@@ -4,6 +4,7 @@ using Dns.Testing;
 using Dns.Testing.FakeKubeApi;
 using Xunit.Abstractions;
 using static Dns.Plugins.Kubernetes.Tests.Sources.SourceTestKit;
+using static Dns.Testing.FakeKubeApi.KubeObjects;
 
 namespace Dns.Plugins.Kubernetes.Tests.Sources;
 
