@@ -348,6 +348,9 @@ public sealed class Counter
     /// <summary>Adds one.</summary>
     public void Inc() => Interlocked.Increment(ref _cells[Stripes.Current() * Stripes.Stride]);
 
+    /// <summary>Adds a whole <paramref name="count"/> (≥ 0) in one step.</summary>
+    public void Add(long count) => Interlocked.Add(ref _cells[Stripes.Current() * Stripes.Stride], count);
+
     /// <summary>Adds <paramref name="amount"/> (≥ 0).</summary>
     public void Inc(double amount)
     {

@@ -24,6 +24,7 @@ public sealed partial class DnsServerHost : IAsyncDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private List<ListenerSet> _listeners = [];
     private AllocationGovernor? _governor;
+    private BenchStats? _stats;
     private List<string[]> _pluginsEnabled = [];
     private ServerGeneration _current;
     private bool _started;
@@ -119,6 +120,7 @@ public sealed partial class DnsServerHost : IAsyncDisposable
         {
             _gate.Release();
         }
+        _stats ??= BenchStats.StartIfRequested(Console.Error);
         if (_options.YoungGenerationBudget > 0)
         {
             _governor = new AllocationGovernor(_options.YoungGenerationBudget, TimeSpan.FromMilliseconds(100));
@@ -299,6 +301,7 @@ public sealed partial class DnsServerHost : IAsyncDisposable
             _stopped = true;
             _process.ShuttingDown = true;
             _governor?.Dispose();
+            _stats?.Dispose();
             var lameduck = _current.Lameduck;
             if (_listeners.Count > 0 && lameduck > TimeSpan.Zero)
             {

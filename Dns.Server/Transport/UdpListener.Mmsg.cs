@@ -141,6 +141,7 @@ internal sealed partial class UdpListener
                     }
                 }
                 SendAll(fd, shdr, outCount);
+                BenchStats.Replies.Add(outCount);
                 for (var k = 0; k < doneCount; k++)
                 {
                     try

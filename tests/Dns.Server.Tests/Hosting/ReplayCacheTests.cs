@@ -42,6 +42,33 @@ public sealed class ReplayCacheTests
         Assert.Equal(0, cache.Count);
     }
 
+    [Fact]
+    public void TryReplay_Hit_AllocatesNothing()
+    {
+        var handler = new QueryHandler(new ZoneRouter<ServerBlockRuntime>(), false, "dns://:53", NullLogger.Instance)
+        {
+            ReplayMetrics = new RequestMetrics(new CoreMetrics(new Dns.Core.Metrics.MetricsRegistry()), "dns://:53", ["test."]),
+        };
+        var cache = new ReplayCache();
+        var reply = new byte[512];
+        var packet = Query("a.test.", 1);
+        cache.TryReplay(handler, packet, 0, reply);
+        var request = DnsMessage.Parse(packet);
+        var ctx = new DnsContext(request, DnsTransport.Udp, new IPEndPoint(IPAddress.Loopback, 5353)) { Replayable = true, Zone = "test." };
+        ctx.Response = request.CreateResponse();
+        cache.Remember(handler, packet, 0, ReplayEpoch.Current, ctx, ctx.Response.ToArray());
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.True(cache.TryReplay(handler, packet, 0, reply) > 0);
+        }
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 10_000; i++)
+        {
+            cache.TryReplay(handler, packet, 0, reply);
+        }
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
     [Theory]
     [InlineData("02 00 00 35 7f 00 00 01 00 00 00 00 00 00 00 00", 0)] // sockaddr_in 127.0.0.1
     [InlineData("0a 00 00 35 00 00 00 00 00 00 00 00 00 00 00 00 00 00 ff ff 7f 00 00 01 00 00 00 00", 0)] // ::ffff:127.0.0.1
