@@ -158,6 +158,15 @@ public sealed class DnsContext
         ReplayUntilTicks = Math.Min(ReplayUntilTicks, untilUtcTicks);
     }
 
+    /// <summary>Sections whose A/AAAA records a replay puts in a fresh random order (<c>loadbalance</c>).</summary>
+    public ReplaySections ShuffleOnReplay { get; private set; }
+
+    /// <summary>
+    /// The reply's order of A/AAAA records in <paramref name="sections"/> is drawn at random per reply: a replay
+    /// shuffles them again (their records must be contiguous in each section, as <c>loadbalance</c> leaves them).
+    /// </summary>
+    public void ShuffleAddressesOnReplay(ReplaySections sections) => ShuffleOnReplay |= sections;
+
     /// <summary>This reply depends on more than the request bytes and the <see cref="ReplayEpoch"/>: never replay it.</summary>
     public void DisableReplay() => Replayable = false;
 

@@ -27,6 +27,7 @@ internal sealed class ReplayCache
     private readonly Dictionary<byte[], Entry> _map = new(KeyComparer.Instance);
     private readonly Dictionary<byte[], Entry>.AlternateLookup<ReadOnlySpan<byte>> _lookup;
     private QueryHandler? _handler;
+    private ulong _random = (ulong)Random.Shared.NextInt64() | 1;
 
     public ReplayCache()
     {
@@ -59,6 +60,10 @@ internal sealed class ReplayCache
         reply.CopyTo(destination);
         destination[0] = packet[0];
         destination[1] = packet[1];
+        if (e.Shuffle is { } runs)
+        {
+            AddressRuns.Shuffle(destination, runs, ref _random);
+        }
         foreach (var c in e.Counters)
         {
             c.Inc();
@@ -80,8 +85,13 @@ internal sealed class ReplayCache
         {
             _map.Clear();
         }
+        int[]? shuffle = null;
+        if (ctx.ShuffleOnReplay != ReplaySections.None && (shuffle = AddressRuns.Find(reply, ctx.ShuffleOnReplay)) is null)
+        {
+            return;
+        }
         var counters = ctx.ReplayCounters is { Count: > 0 } list ? [.. list] : Array.Empty<Counter>();
-        _lookup[packet[2..]] = new Entry(reply.ToArray(), epoch, family, counters, handler.ReplayMetrics?.Prepare(ctx), ctx.ReplayClock, ctx.ReplayUntilTicks);
+        _lookup[packet[2..]] = new Entry(reply.ToArray(), epoch, family, counters, handler.ReplayMetrics?.Prepare(ctx), ctx.ReplayClock, ctx.ReplayUntilTicks, shuffle);
     }
 
     /// <summary>The address family index of a received datagram's source (0 IPv4, also IPv4-mapped IPv6; 1 IPv6).</summary>
@@ -97,7 +107,7 @@ internal sealed class ReplayCache
     }
 
     /// <summary>A kept reply; a struct so an entry costs its two arrays and the dictionary slot.</summary>
-    private readonly record struct Entry(byte[] Reply, long Epoch, int Family, Counter[] Counters, ReplayReport? Report, TimeProvider? Clock, long UntilTicks);
+    private readonly record struct Entry(byte[] Reply, long Epoch, int Family, Counter[] Counters, ReplayReport? Report, TimeProvider? Clock, long UntilTicks, int[]? Shuffle);
 
     /// <summary>Compares keys by content; looks them up from a span without copying.</summary>
     private sealed class KeyComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>

@@ -153,6 +153,24 @@ public sealed class ReplayTests
         Assert.Contains("coredns_cache_requests_total{server=\"dns://:0\",zones=\"cached.replay.test.\",view=\"\"} 4", text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Loadbalance_ReplayedRepliesKeepEveryAddressInFreshOrders()
+    {
+        var (registry, plugin) = Registry(safe: true);
+        await using var server = await TestDnsServer.StartAsync("lb.replay.test:0 {\n    loadbalance\n    erratic\n}\n", registry: registry);
+        var orders = new HashSet<string>();
+        for (var i = 0; i < 40; i++)
+        {
+            var reply = DnsMessage.Parse(await ExchangeAsync(server, Query("many.lb.replay.test.", (ushort)(i + 1))));
+            var addresses = reply.Answers.ConvertAll(r => ((ARecord)r).Address.ToString());
+            Assert.Equal(["10.0.1.1", "10.0.1.2", "10.0.1.3", "10.0.1.4", "10.0.1.5", "10.0.1.6", "10.0.1.7", "10.0.1.8"], addresses.Order());
+            Assert.Equal("many.lb.replay.test.", reply.Answers[0].Name.Text);
+            orders.Add(string.Join(',', addresses));
+        }
+        Assert.Equal(1, plugin.Invocations);
+        Assert.True(orders.Count > 10, $"only {orders.Count} distinct orders in 40 replies");
+    }
+
     private static byte[] Query(string name, ushort id, Action<DnsMessage>? edit = null)
     {
         var m = DnsMessage.CreateQuery(DnsName.Parse(name), DnsRecordType.A, id);
@@ -208,6 +226,14 @@ public sealed class ReplayTests
                 case "late":
                     context.OnCompleted(static _ => { });
                     break;
+                case "many":
+                    var many = context.Request.CreateResponse();
+                    for (var i = 1; i <= 8; i++)
+                    {
+                        many.Answers.Add(new ARecord(context.QueryName, 30, new IPAddress([10, 0, 1, (byte)i])));
+                    }
+                    context.Response = many;
+                    return default;
                 case "counted":
                     Counted.Inc();
                     context.CountOnReplay(Counted);
