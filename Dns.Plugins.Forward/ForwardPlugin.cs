@@ -7,8 +7,10 @@ namespace Dns.Plugins.Forward;
 /// Relays queries under FROM to upstream resolvers and returns their replies as they are, with the client's ID
 /// (CoreDNS <c>plugin/forward</c>). Completes asynchronously; never blocks a thread on I/O.
 /// </summary>
-internal sealed class ForwardPlugin : IDnsPlugin, IDisposable
+internal sealed class ForwardPlugin : IDnsPlugin, IDisposable, IReplaySafe
 {
+    private static readonly string LoopError = "forwarding loop: query forwarded through this server " + LoopGuard.MaxHops.ToString(System.Globalization.CultureInfo.InvariantCulture) + " times";
+
     /// <summary>CoreDNS's overall per-query deadline (<c>defaultTimeout</c>).</summary>
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(5);
 
@@ -40,6 +42,8 @@ internal sealed class ForwardPlugin : IDnsPlugin, IDisposable
         {
             return next(context);
         }
+        // An upstream's reply is the upstream's: never replayed.
+        context.DisableReplay();
         if (_o.MaxConcurrent > 0)
         {
             if (Interlocked.Increment(ref _concurrent) > _o.MaxConcurrent)
@@ -89,6 +93,12 @@ internal sealed class ForwardPlugin : IDnsPlugin, IDisposable
 
     private async Task ForwardAsync(DnsContext ctx, DnsRequestDelegate next)
     {
+        var hops = LoopGuard.HopsOf(ctx.RemoteEndPoint);
+        if (hops >= LoopGuard.MaxHops)
+        {
+            ctx.Fail(ResponseCode.ServFail, LoopError);
+            return;
+        }
         var upstreams = _pool.All;
         var list = _pool.List();
         var n = upstreams.Length;
@@ -134,7 +144,7 @@ internal sealed class ForwardPlugin : IDnsPlugin, IDisposable
             ExchangeResult r;
             while (true)
             {
-                r = await ExchangeOnceAsync(proxy, ctx, tcp, remaining).ConfigureAwait(false);
+                r = await ExchangeOnceAsync(proxy, ctx, tcp, remaining, hops).ConfigureAwait(false);
                 if (r.CachedClosed)
                 {
                     continue;
@@ -194,14 +204,14 @@ internal sealed class ForwardPlugin : IDnsPlugin, IDisposable
         ctx.Fail(ResponseCode.ServFail, upstreamError ?? "no healthy proxies");
     }
 
-    private async ValueTask<ExchangeResult> ExchangeOnceAsync(Upstream proxy, DnsContext ctx, bool tcp, long remainingMs)
+    private async ValueTask<ExchangeResult> ExchangeOnceAsync(Upstream proxy, DnsContext ctx, bool tcp, long remainingMs, int hops)
     {
         var timeout = Math.Min((long)_o.ReadTimeout.TotalMilliseconds, remainingMs);
         using var cts = ctx.Aborted.CanBeCanceled
             ? CancellationTokenSource.CreateLinkedTokenSource(ctx.Aborted)
             : new CancellationTokenSource();
         cts.CancelAfter(TimeSpan.FromMilliseconds(timeout));
-        return await proxy.ExchangeAsync(ctx.Request, tcp, cts.Token).ConfigureAwait(false);
+        return await proxy.ExchangeAsync(ctx.Request, tcp, cts.Token, hops: hops).ConfigureAwait(false);
     }
 
     /// <summary>CoreDNS <c>request.Match</c>: one question, QR set, same name (case-insensitive) and type.</summary>

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
+using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -32,6 +33,7 @@ internal sealed class Upstream : IDisposable
     [ThreadStatic]
     private static byte[]? t_scratch;
 
+    private readonly bool _local;
     private int _fails;
     private volatile bool _disposed;
 
@@ -41,6 +43,7 @@ internal sealed class Upstream : IDisposable
         Label = address.Label;
         _expire = options.Expire;
         _metrics = metrics;
+        _local = LoopGuard.IsLocal(address.EndPoint.Address);
         if (address.Tls)
         {
             _ssl = CreateSslOptions(address, options.Tls);
@@ -92,8 +95,9 @@ internal sealed class Upstream : IDisposable
     /// <summary>
     /// Sends <paramref name="query"/> (re-encoded with a fresh ID; everything else, EDNS0 options included, as the
     /// client sent it) and waits for the reply with that ID until <paramref name="cancellationToken"/> fires.
+    /// <paramref name="hops"/> is how many times the query already went through our own forwarders (<see cref="LoopGuard"/>).
     /// </summary>
-    public async ValueTask<ExchangeResult> ExchangeAsync(DnsMessage query, bool tcp, CancellationToken cancellationToken, bool probe = false)
+    public async ValueTask<ExchangeResult> ExchangeAsync(DnsMessage query, bool tcp, CancellationToken cancellationToken, bool probe = false, int hops = 0)
     {
         var start = System.Diagnostics.Stopwatch.GetTimestamp();
         var id = NewId();
@@ -110,11 +114,11 @@ internal sealed class Upstream : IDisposable
             if (_ssl is not null || tcp)
             {
                 BinaryPrimitives.WriteUInt16BigEndian(buffer, (ushort)n);
-                result = await ExchangeStreamAsync(buffer, n, id, probe, cancellationToken).ConfigureAwait(false);
+                result = await ExchangeStreamAsync(buffer, n, id, probe, hops, cancellationToken).ConfigureAwait(false);
             }
             else
             {
-                result = await ExchangeUdpAsync(buffer, n, id, probe, cancellationToken).ConfigureAwait(false);
+                result = await ExchangeUdpAsync(buffer, n, id, probe, hops, cancellationToken).ConfigureAwait(false);
             }
             if (!probe && result.Reply is { } reply)
             {
@@ -138,7 +142,7 @@ internal sealed class Upstream : IDisposable
         return _durations[i] ??= _metrics.RequestDuration.WithLabels(ForwardMetrics.ProxyName, Label, ResponseCodeText.ToText(code));
     }
 
-    private async ValueTask<ExchangeResult> ExchangeUdpAsync(byte[] buffer, int length, ushort id, bool probe, CancellationToken ct)
+    private async ValueTask<ExchangeResult> ExchangeUdpAsync(byte[] buffer, int length, ushort id, bool probe, int hops, CancellationToken ct)
     {
         if (!probe)
         {
@@ -147,10 +151,15 @@ internal sealed class Upstream : IDisposable
         var ep = Address.EndPoint;
         using var socket = new Socket(ep.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         var recv = ArrayPool<byte>.Shared.Rent(MaxMessage);
+        IPEndPoint? guarded = null;
         try
         {
             // Connecting a UDP socket does no I/O; it fixes the peer so the kernel drops datagrams from anyone else.
             socket.Connect(ep);
+            if (_local)
+            {
+                guarded = LoopGuard.Enter(socket, hops);
+            }
             await socket.SendAsync(buffer.AsMemory(2, length), SocketFlags.None, ct).ConfigureAwait(false);
             while (true)
             {
@@ -172,11 +181,12 @@ internal sealed class Upstream : IDisposable
         }
         finally
         {
+            LoopGuard.Leave(guarded);
             ArrayPool<byte>.Shared.Return(recv);
         }
     }
 
-    private async ValueTask<ExchangeResult> ExchangeStreamAsync(byte[] framed, int length, ushort id, bool probe, CancellationToken ct)
+    private async ValueTask<ExchangeResult> ExchangeStreamAsync(byte[] framed, int length, ushort id, bool probe, int hops, CancellationToken ct)
     {
         var protoIndex = _ssl is null ? 1 : 2;
         var proto = _ssl is null ? "tcp" : "tcp-tls";
@@ -212,6 +222,7 @@ internal sealed class Upstream : IDisposable
         var keep = false;
         var lenBuf = ArrayPool<byte>.Shared.Rent(2);
         byte[]? body = null;
+        var guarded = _local ? LoopGuard.Enter(conn.Socket, hops) : null;
         try
         {
             var stream = conn.Stream;
@@ -250,6 +261,7 @@ internal sealed class Upstream : IDisposable
         }
         finally
         {
+            LoopGuard.Leave(guarded);
             ArrayPool<byte>.Shared.Return(lenBuf);
             if (body is not null)
             {

@@ -1,3 +1,4 @@
+using Dns.Core.Pipeline;
 using Dns.Core.Protocol;
 using Dns.Plugins.Kubernetes.Data;
 
@@ -42,6 +43,11 @@ internal sealed class AnswerCache
         if (!ReferenceEquals(snapshot, _snapshot))
         {
             _map.Clear();
+            if (_snapshot is not null)
+            {
+                // Also covers a source that changed without raising Changed: replies kept in wire form are stale.
+                ReplayEpoch.Advance();
+            }
             _snapshot = snapshot;
             answer = null!;
             return false;

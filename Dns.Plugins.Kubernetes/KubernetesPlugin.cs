@@ -10,7 +10,7 @@ namespace Dns.Plugins.Kubernetes;
 /// The <c>kubernetes</c> plugin: answers the Kubernetes DNS-Based Service Discovery names from the current cluster
 /// snapshot (reference §2). Reports ready once the source has synced.
 /// </summary>
-public sealed class KubernetesPlugin : IDnsPlugin, IReadinessCheck
+public sealed class KubernetesPlugin : IDnsPlugin, IReadinessCheck, IReplaySafe
 {
     private readonly IClusterSource _source;
     private readonly ILogger _logger;
@@ -25,6 +25,8 @@ public sealed class KubernetesPlugin : IDnsPlugin, IReadinessCheck
         _logger = logger;
         Lookup = new KubernetesLookup(options, localAddresses);
         _fallthrough = new Fallthrough(options.Fallthrough);
+        // Replies kept in wire form (IReplaySafe) were computed from the old snapshot.
+        _source.Changed += static _ => ReplayEpoch.Advance();
     }
 
     /// <inheritdoc/>
@@ -121,6 +123,7 @@ public sealed class KubernetesPlugin : IDnsPlugin, IReadinessCheck
         if (result.Upstream is not null && result.Status == LookupStatus.Ok)
         {
             // Depends on the rest of the server: not cached.
+            context.DisableReplay();
             return ResolveUpstreamAsync(context, next, snap, zoneIndex, result);
         }
         var decided = Decide(context, snap, zoneIndex, result);

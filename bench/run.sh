@@ -83,7 +83,7 @@ CF
 ours() { # $1 label, $2 corefile, rest: bench.py args
   local label=$1 cf=$2; shift 2
   python3 "$WORK/peers/bench.py" --custom "$label" --port 25320 \
-    --cmd "dotnet $SERVER -conf $cf -dns.port {port} -quiet" --out "$ROOT/bench/results/$stamp-$label.json" "$@"
+    --cmd "env DNS_BENCH_STATS=1 dotnet $SERVER -conf $cf -dns.port {port} -quiet" --out "$ROOT/bench/results/$stamp-$label.json" "$@"
 }
 
 case $scenario in

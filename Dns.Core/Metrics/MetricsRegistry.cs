@@ -322,16 +322,37 @@ public sealed class HistogramFamily : MetricFamily
     }
 }
 
-/// <summary>A monotonically increasing value; lock-free.</summary>
+/// <summary>
+/// A value that only goes up; lock-free. Whole increments (the per-query case) go to one of a few cache-line-sized
+/// cells chosen by the current processor, so threads on different cores do not contend for one line.
+/// </summary>
 public sealed class Counter
 {
+    private readonly long[] _cells = new long[Stripes.Count * Stripes.Stride];
     private long _bits;
 
     /// <summary>Current value.</summary>
-    public double Value => BitConverter.Int64BitsToDouble(Interlocked.Read(ref _bits));
+    public double Value
+    {
+        get
+        {
+            long whole = 0;
+            for (var i = 0; i < _cells.Length; i += Stripes.Stride)
+            {
+                whole += Interlocked.Read(ref _cells[i]);
+            }
+            return whole + BitConverter.Int64BitsToDouble(Interlocked.Read(ref _bits));
+        }
+    }
+
+    /// <summary>Adds one.</summary>
+    public void Inc() => Interlocked.Increment(ref _cells[Stripes.Current() * Stripes.Stride]);
+
+    /// <summary>Adds a whole <paramref name="count"/> (≥ 0) in one step.</summary>
+    public void Add(long count) => Interlocked.Add(ref _cells[Stripes.Current() * Stripes.Stride], count);
 
     /// <summary>Adds <paramref name="amount"/> (≥ 0).</summary>
-    public void Inc(double amount = 1)
+    public void Inc(double amount)
     {
         while (true)
         {
@@ -343,6 +364,21 @@ public sealed class Counter
             }
         }
     }
+}
+
+/// <summary>The per-processor cells of <see cref="Counter"/> and <see cref="Histogram"/>.</summary>
+internal static class Stripes
+{
+    /// <summary>Longs per cache line: cells this far apart never share one.</summary>
+    public const int Stride = 8;
+
+    /// <summary>Cells per metric: the processor count rounded up to a power of two, at most 16.</summary>
+    public static readonly int Count = (int)Math.Min(16, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Environment.ProcessorCount));
+
+    private static readonly int Mask = Count - 1;
+
+    /// <summary>The cell of the calling thread's current processor.</summary>
+    public static int Current() => Thread.GetCurrentProcessorId() & Mask;
 }
 
 /// <summary>A value that goes up and down; lock-free.</summary>
@@ -374,21 +410,37 @@ public sealed class Gauge
     public void Dec(double amount = 1) => Inc(-amount);
 }
 
-/// <summary>Observations counted into buckets; lock-free.</summary>
+/// <summary>
+/// Observations counted into buckets; lock-free, with one row of buckets and a sum per processor cell (as
+/// <see cref="Counter"/>) so concurrent observers do not contend.
+/// </summary>
 public sealed class Histogram
 {
     private readonly double[] _bounds;
-    private readonly long[] _counts;
-    private long _sumBits;
+    private readonly int _row;
+    private readonly long[] _cells;
 
     internal Histogram(double[] bounds)
     {
         _bounds = bounds;
-        _counts = new long[bounds.Length + 1];
+        // Each row: the bucket counts, then the sum's bits; rows padded to whole cache lines.
+        _row = (bounds.Length + 2 + Stripes.Stride - 1) / Stripes.Stride * Stripes.Stride;
+        _cells = new long[_row * Stripes.Count];
     }
 
     /// <summary>Sum of observations.</summary>
-    public double Sum => BitConverter.Int64BitsToDouble(Interlocked.Read(ref _sumBits));
+    public double Sum
+    {
+        get
+        {
+            double sum = 0;
+            for (var r = 0; r < Stripes.Count; r++)
+            {
+                sum += BitConverter.Int64BitsToDouble(Interlocked.Read(ref _cells[(r * _row) + _bounds.Length + 1]));
+            }
+            return sum;
+        }
+    }
 
     /// <summary>Number of observations.</summary>
     public long Count
@@ -412,12 +464,14 @@ public sealed class Histogram
         {
             i++;
         }
-        Interlocked.Increment(ref _counts[i]);
+        var row = Stripes.Current() * _row;
+        Interlocked.Increment(ref _cells[row + i]);
+        ref var sumBits = ref _cells[row + _bounds.Length + 1];
         while (true)
         {
-            var old = Interlocked.Read(ref _sumBits);
+            var old = Interlocked.Read(ref sumBits);
             var updated = BitConverter.DoubleToInt64Bits(BitConverter.Int64BitsToDouble(old) + value);
-            if (Interlocked.CompareExchange(ref _sumBits, updated, old) == old)
+            if (Interlocked.CompareExchange(ref sumBits, updated, old) == old)
             {
                 return;
             }
@@ -426,10 +480,13 @@ public sealed class Histogram
 
     internal long[] SnapshotCounts()
     {
-        var copy = new long[_counts.Length];
-        for (var i = 0; i < copy.Length; i++)
+        var copy = new long[_bounds.Length + 1];
+        for (var r = 0; r < Stripes.Count; r++)
         {
-            copy[i] = Interlocked.Read(ref _counts[i]);
+            for (var i = 0; i < copy.Length; i++)
+            {
+                copy[i] += Interlocked.Read(ref _cells[(r * _row) + i]);
+            }
         }
         return copy;
     }

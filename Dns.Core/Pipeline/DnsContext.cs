@@ -1,4 +1,5 @@
 using System.Net;
+using Dns.Core.Metrics;
 using Dns.Core.Protocol;
 
 namespace Dns.Core.Pipeline;
@@ -8,6 +9,7 @@ public sealed class DnsContext
 {
     private Dictionary<string, object?>? _items;
     private List<Action<DnsContext>>? _completed;
+    private List<Counter>? _replayCounters;
     private DnsMessage? _response;
 
     /// <summary>Creates the context for a parsed request.</summary>
@@ -122,6 +124,60 @@ public sealed class DnsContext
 
     /// <summary>The reply as written (after truncation), set by the transport before completion callbacks run.</summary>
     public DnsMessage? WrittenResponse { get; set; }
+
+    /// <summary>
+    /// Whether the reply may be kept in wire form and replayed for the same request bytes (<see cref="IReplaySafe"/>).
+    /// The server sets it for UDP queries to blocks whose every plugin is replay-safe; plugins only clear it.
+    /// </summary>
+    public bool Replayable { get; set; }
+
+    /// <summary>Counters a replay of this reply must increment, as the chain did (<see cref="CountOnReplay"/>).</summary>
+    public IReadOnlyList<Counter>? ReplayCounters => _replayCounters;
+
+    /// <summary>Whether completion callbacks are registered (a reply with side effects at completion is not replayed).</summary>
+    public bool HasCompletionCallbacks => _completed is { Count: > 0 };
+
+    /// <summary>The clock of <see cref="ReplayUntilTicks"/>; null when the reply does not age.</summary>
+    public TimeProvider? ReplayClock { get; private set; }
+
+    /// <summary>UTC ticks (of <see cref="ReplayClock"/>) from which the reply may no longer be replayed.</summary>
+    public long ReplayUntilTicks { get; private set; } = long.MaxValue;
+
+    /// <summary>
+    /// The reply may be replayed only before <paramref name="untilUtcTicks"/> on <paramref name="clock"/> (a cached reply
+    /// whose TTLs fall by one every second). Several limits keep the earliest; two different clocks disable replay.
+    /// </summary>
+    public void LimitReplay(TimeProvider clock, long untilUtcTicks)
+    {
+        if (ReplayClock is not null && !ReferenceEquals(ReplayClock, clock))
+        {
+            DisableReplay();
+            return;
+        }
+        ReplayClock = clock;
+        ReplayUntilTicks = Math.Min(ReplayUntilTicks, untilUtcTicks);
+    }
+
+    /// <summary>Sections whose A/AAAA records a replay puts in a fresh random order (<c>loadbalance</c>).</summary>
+    public ReplaySections ShuffleOnReplay { get; private set; }
+
+    /// <summary>
+    /// The reply's order of A/AAAA records in <paramref name="sections"/> is drawn at random per reply: a replay
+    /// shuffles them again (their records must be contiguous in each section, as <c>loadbalance</c> leaves them).
+    /// </summary>
+    public void ShuffleAddressesOnReplay(ReplaySections sections) => ShuffleOnReplay |= sections;
+
+    /// <summary>This reply depends on more than the request bytes and the <see cref="ReplayEpoch"/>: never replay it.</summary>
+    public void DisableReplay() => Replayable = false;
+
+    /// <summary>Records that a plugin incremented <paramref name="counter"/> for this query, so a replay does too.</summary>
+    public void CountOnReplay(Counter counter)
+    {
+        if (Replayable)
+        {
+            (_replayCounters ??= new List<Counter>(2)).Add(counter);
+        }
+    }
 
     /// <summary>Runs <paramref name="callback"/> after the reply has been written (<c>log</c>, metrics need its size).</summary>
     public void OnCompleted(Action<DnsContext> callback) => (_completed ??= []).Add(callback);

@@ -14,11 +14,13 @@ public sealed class ClusterSnapshot
     private static readonly IReadOnlyList<PodInfo> NoPods = [];
 
     private readonly Dictionary<string, ServiceInfo> _services;
-    private readonly Dictionary<string, List<EndpointSliceInfo>> _slicesByService;
+    private readonly Dictionary<string, EndpointSliceInfo[]> _slicesByService;
     private readonly Dictionary<string, NamespaceInfo> _namespaces;
-    private readonly Dictionary<IPAddress, List<ServiceInfo>> _servicesByClusterIP;
-    private readonly Dictionary<IPAddress, List<(EndpointSliceInfo, EndpointInfo)>> _endpointsByIP;
-    private readonly Dictionary<IPAddress, List<PodInfo>> _podsByIP;
+    // Index values are exact-size arrays, not lists: most keys have one entry, and a 20,000-service cluster has
+    // 100,000 endpoint addresses (a List per key costs three times the array).
+    private readonly Dictionary<IPAddress, ServiceInfo[]> _servicesByClusterIP;
+    private readonly Dictionary<IPAddress, (EndpointSliceInfo, EndpointInfo)[]> _endpointsByIP;
+    private readonly Dictionary<IPAddress, PodInfo[]> _podsByIP;
 
     /// <summary>An empty, unsynced snapshot.</summary>
     public static ClusterSnapshot Empty { get; } = new([], [], [], [], 0, synced: false);
@@ -35,7 +37,7 @@ public sealed class ClusterSnapshot
         Serial = serial;
         Synced = synced;
         _services = new Dictionary<string, ServiceInfo>(StringComparer.OrdinalIgnoreCase);
-        _servicesByClusterIP = [];
+        var servicesByClusterIP = new Dictionary<IPAddress, List<ServiceInfo>>();
         var serviceList = new List<ServiceInfo>();
         foreach (var s in services)
         {
@@ -46,9 +48,9 @@ public sealed class ClusterSnapshot
             serviceList.Add(s);
             foreach (var ip in s.ClusterIPAddresses)
             {
-                if (!_servicesByClusterIP.TryGetValue(ip, out var list))
+                if (!servicesByClusterIP.TryGetValue(ip, out var list))
                 {
-                    _servicesByClusterIP[ip] = list = [];
+                    servicesByClusterIP[ip] = list = new List<ServiceInfo>(1);
                 }
                 list.Add(s);
             }
@@ -58,10 +60,12 @@ public sealed class ClusterSnapshot
             var c = string.CompareOrdinal(a.Namespace, b.Namespace);
             return c != 0 ? c : string.CompareOrdinal(a.Name, b.Name);
         });
+        serviceList.TrimExcess();
         Services = serviceList;
+        _servicesByClusterIP = Compact(servicesByClusterIP);
 
-        _slicesByService = new Dictionary<string, List<EndpointSliceInfo>>(StringComparer.OrdinalIgnoreCase);
-        _endpointsByIP = [];
+        var slicesByService = new Dictionary<string, List<EndpointSliceInfo>>(StringComparer.OrdinalIgnoreCase);
+        var endpointsByIP = new Dictionary<IPAddress, List<(EndpointSliceInfo, EndpointInfo)>>();
         var sliceList = new List<EndpointSliceInfo>();
         foreach (var sl in slices)
         {
@@ -71,9 +75,9 @@ public sealed class ClusterSnapshot
                 continue;
             }
             var k = Key(sl.Namespace, sl.ServiceName);
-            if (!_slicesByService.TryGetValue(k, out var l))
+            if (!slicesByService.TryGetValue(k, out var l))
             {
-                _slicesByService[k] = l = [];
+                slicesByService[k] = l = new List<EndpointSliceInfo>(1);
             }
             l.Add(sl);
             foreach (var ep in sl.Endpoints)
@@ -84,15 +88,18 @@ public sealed class ClusterSnapshot
                 }
                 foreach (var ip in ep.Addresses)
                 {
-                    if (!_endpointsByIP.TryGetValue(ip, out var el))
+                    if (!endpointsByIP.TryGetValue(ip, out var el))
                     {
-                        _endpointsByIP[ip] = el = [];
+                        endpointsByIP[ip] = el = new List<(EndpointSliceInfo, EndpointInfo)>(1);
                     }
                     el.Add((sl, ep));
                 }
             }
         }
+        sliceList.TrimExcess();
         Slices = sliceList;
+        _slicesByService = Compact(slicesByService, StringComparer.OrdinalIgnoreCase);
+        _endpointsByIP = Compact(endpointsByIP);
 
         _namespaces = new Dictionary<string, NamespaceInfo>(StringComparer.OrdinalIgnoreCase);
         foreach (var n in namespaces)
@@ -100,21 +107,34 @@ public sealed class ClusterSnapshot
             _namespaces[n.Name] = n;
         }
 
-        _podsByIP = [];
+        var podsByIP = new Dictionary<IPAddress, List<PodInfo>>();
         var podList = new List<PodInfo>();
         foreach (var p in pods)
         {
             podList.Add(p);
             if (p.PodIPAddress is { } ip && !p.Terminating)
             {
-                if (!_podsByIP.TryGetValue(ip, out var pl))
+                if (!podsByIP.TryGetValue(ip, out var pl))
                 {
-                    _podsByIP[ip] = pl = [];
+                    podsByIP[ip] = pl = new List<PodInfo>(1);
                 }
                 pl.Add(p);
             }
         }
+        podList.TrimExcess();
         Pods = podList;
+        _podsByIP = Compact(podsByIP);
+    }
+
+    private static Dictionary<TKey, TValue[]> Compact<TKey, TValue>(Dictionary<TKey, List<TValue>> lists, IEqualityComparer<TKey>? comparer = null)
+        where TKey : notnull
+    {
+        var d = new Dictionary<TKey, TValue[]>(lists.Count, comparer);
+        foreach (var (k, v) in lists)
+        {
+            d[k] = [.. v];
+        }
+        return d;
     }
 
     /// <summary>Every required resource was listed at least once.</summary>

@@ -18,13 +18,13 @@ public sealed class EndpointInfo
     public string? TargetRefName { get; init; }
 
     /// <summary><c>targetRef.kind</c>.</summary>
-    public string? TargetRefKind { get; init; }
+    public string? TargetRefKind { get; init => field = SharedText.InternOrNull(value); }
 
     /// <summary><c>nodeName</c>.</summary>
-    public string? NodeName { get; init; }
+    public string? NodeName { get; init => field = SharedText.InternOrNull(value); }
 
     /// <summary><c>zone</c> (topology zone).</summary>
-    public string? Zone { get; init; }
+    public string? Zone { get; init => field = SharedText.InternOrNull(value); }
 
     /// <summary><c>conditions.ready</c> is nil or true (CoreDNS ignores serving/terminating).</summary>
     public bool Ready { get; init; } = true;

@@ -7,13 +7,13 @@ public sealed class EndpointSliceInfo
     public required string Name { get; init; }
 
     /// <summary>Namespace.</summary>
-    public required string Namespace { get; init; }
+    public required string Namespace { get; init => field = SharedText.Intern(value); }
 
     /// <summary>Label <c>kubernetes.io/service-name</c> ("" when missing: unreachable).</summary>
     public string ServiceName { get; init; } = "";
 
     /// <summary><c>addressType</c> (IPv4, IPv6, FQDN); CoreDNS does not check it.</summary>
-    public string AddressType { get; init; } = "IPv4";
+    public string AddressType { get; init => field = SharedText.Intern(value); } = "IPv4";
 
     /// <summary>Endpoints in order.</summary>
     public IReadOnlyList<EndpointInfo> Endpoints { get; init; } = [];

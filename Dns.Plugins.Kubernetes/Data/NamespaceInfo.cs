@@ -7,5 +7,5 @@ public sealed class NamespaceInfo
     public required string Name { get; init; }
 
     /// <summary><c>metadata.labels</c>.</summary>
-    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> Labels { get; init => field = value.Count == 0 ? SharedText.NoLabels : value; } = SharedText.NoLabels;
 }

@@ -9,7 +9,7 @@ public sealed class PodInfo
     public required string Name { get; init; }
 
     /// <summary>Namespace.</summary>
-    public required string Namespace { get; init; }
+    public required string Namespace { get; init => field = SharedText.Intern(value); }
 
     /// <summary><c>status.podIP</c> as written.</summary>
     public string PodIP { get; init; } = "";
@@ -24,5 +24,5 @@ public sealed class PodInfo
     public bool Terminating { get; init; }
 
     /// <summary><c>metadata.labels</c>.</summary>
-    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> Labels { get; init => field = value.Count == 0 ? SharedText.NoLabels : value; } = SharedText.NoLabels;
 }

@@ -9,10 +9,10 @@ public sealed class ServiceInfo
     public required string Name { get; init; }
 
     /// <summary>Namespace.</summary>
-    public required string Namespace { get; init; }
+    public required string Namespace { get; init => field = SharedText.Intern(value); }
 
     /// <summary><c>spec.type</c>: ClusterIP, NodePort, LoadBalancer or ExternalName.</summary>
-    public string Type { get; init; } = "ClusterIP";
+    public string Type { get; init => field = SharedText.Intern(value); } = "ClusterIP";
 
     /// <summary><c>spec.clusterIP</c> as written ("" when unset, "None" when headless).</summary>
     public string ClusterIP { get; init; } = "";
@@ -42,7 +42,7 @@ public sealed class ServiceInfo
     public IReadOnlyList<LoadBalancerIngressInfo> LoadBalancerIngress { get; init; } = [];
 
     /// <summary><c>metadata.labels</c>.</summary>
-    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> Labels { get; init => field = value.Count == 0 ? SharedText.NoLabels : value; } = SharedText.NoLabels;
 
     /// <summary><c>metadata.resourceVersion</c>.</summary>
     public string ResourceVersion { get; init; } = "";

@@ -106,12 +106,12 @@ public static partial class KubeObjectConverter
             Namespace = ns,
             Type = string.IsNullOrEmpty(spec?.Type) ? "ClusterIP" : spec.Type,
             ClusterIP = clusterIP,
-            ClusterIPs = ipTexts,
-            ClusterIPAddresses = addresses,
+            ClusterIPs = ipTexts.ToArray(),
+            ClusterIPAddresses = addresses.ToArray(),
             ExternalName = NullIfEmpty(spec?.ExternalName),
-            Ports = ports,
-            ExternalIPs = externalIPs,
-            LoadBalancerIngress = ingress,
+            Ports = ports.ToArray(),
+            ExternalIPs = externalIPs.Count == 0 ? [] : externalIPs.ToArray(),
+            LoadBalancerIngress = ingress.Count == 0 ? [] : ingress.ToArray(),
             Labels = Labels(meta),
             ResourceVersion = meta.ResourceVersion ?? "",
         };
@@ -160,8 +160,9 @@ public static partial class KubeObjectConverter
                 }
                 endpoints.Add(new EndpointInfo
                 {
-                    AddressTexts = texts,
-                    Addresses = addrs,
+                    // Exact-size arrays: a cluster holds one per endpoint, a List costs three times as much.
+                    AddressTexts = texts.ToArray(),
+                    Addresses = addrs.ToArray(),
                     Hostname = NullIfEmpty(e.Hostname),
                     TargetRefName = NullIfEmpty(e.TargetRef?.Name),
                     TargetRefKind = NullIfEmpty(e.TargetRef?.Kind),
@@ -193,8 +194,8 @@ public static partial class KubeObjectConverter
             Namespace = ns,
             ServiceName = labels is not null && labels.TryGetValue(ServiceNameLabel, out var svc) && svc is not null ? svc : "",
             AddressType = addressType,
-            Endpoints = endpoints,
-            Ports = ports,
+            Endpoints = endpoints.ToArray(),
+            Ports = ports.ToArray(),
             ResourceVersion = meta.ResourceVersion ?? "",
         };
     }

@@ -23,6 +23,8 @@ public sealed partial class DnsServerHost : IAsyncDisposable
     private readonly ILogger _healthLog;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private List<ListenerSet> _listeners = [];
+    private AllocationGovernor? _governor;
+    private BenchStats? _stats;
     private List<string[]> _pluginsEnabled = [];
     private ServerGeneration _current;
     private bool _started;
@@ -117,6 +119,16 @@ public sealed partial class DnsServerHost : IAsyncDisposable
         finally
         {
             _gate.Release();
+        }
+        _stats ??= BenchStats.StartIfRequested(Console.Error);
+        if (_options.YoungGenerationBudget > 0)
+        {
+            _governor = new AllocationGovernor(_options.YoungGenerationBudget, TimeSpan.FromMilliseconds(100));
+        }
+        if (_options.TrimMemoryAfterStart)
+        {
+            // Off the caller's path: the first answers do not wait for it (the collection pauses them for a few ms).
+            _ = Task.Run(static () => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true));
         }
         if (!_options.Quiet)
         {
@@ -288,6 +300,8 @@ public sealed partial class DnsServerHost : IAsyncDisposable
             }
             _stopped = true;
             _process.ShuttingDown = true;
+            _governor?.Dispose();
+            _stats?.Dispose();
             var lameduck = _current.Lameduck;
             if (_listeners.Count > 0 && lameduck > TimeSpan.Zero)
             {

@@ -34,6 +34,9 @@ internal sealed partial class QueryHandler : IDnsResolver
     /// <summary>Called for every query that did not enter a chain or that finished (metrics).</summary>
     public Action<DnsContext>? Observer { get; set; }
 
+    /// <summary>The request metrics behind <see cref="Observer"/>, for replayed replies (null: not reported).</summary>
+    public RequestMetrics? ReplayMetrics { get; set; }
+
     /// <summary>
     /// First step for a packet: null to drop it; otherwise a context whose <see cref="DnsContext.Response"/> is already
     /// set (an error decided here) or that must be run through <see cref="RunAsync"/>.
@@ -93,6 +96,9 @@ internal sealed partial class QueryHandler : IDnsResolver
         }
         ctx.Zone = zone;
         ctx.MaxUdpSize = block.Config.MaxUdpSize;
+        // Replay keys on the request bytes, so only a request made of the question and at most an OPT qualifies.
+        ctx.Replayable = block.ReplaySafe && transport == DnsTransport.Udp && header.AnswerCount == 0
+            && header.AuthorityCount == 0 && header.AdditionalCount == (request.Opt is null ? 0 : 1);
         chain = block.Chain;
         return ctx;
     }

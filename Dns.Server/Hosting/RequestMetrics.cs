@@ -79,6 +79,27 @@ internal sealed class RequestMetrics
         reporter.Report(ctx);
     }
 
+    /// <summary>
+    /// The children <see cref="Observe"/> updated for <paramref name="ctx"/>, resolved once so a replay of the same
+    /// reply (same zone, type, transport, family, rcode and plugin) is reported with a few interlocked adds.
+    /// </summary>
+    public ReplayReport? Prepare(DnsContext ctx)
+    {
+        if (ctx.Request.Questions.Count == 0 || ctx.Response is null || string.Equals(ctx.Zone, Dropped, StringComparison.Ordinal))
+        {
+            return null;
+        }
+        var keys = _keys;
+        for (var i = 0; i < keys.Length; i++)
+        {
+            if (ReferenceEquals(keys[i], ctx.Zone))
+            {
+                return _reporters[i].Prepare(ctx);
+            }
+        }
+        return _zones.TryGetValue(ctx.Zone, out var reporter) ? reporter.Prepare(ctx) : null;
+    }
+
     /// <summary>The <c>type</c> label index: CoreDNS's monitored types, everything else "other".</summary>
     internal static int TypeIndex(DnsRecordType type) => (ushort)type switch
     {
@@ -137,16 +158,40 @@ internal sealed class RequestMetrics
             var type = TypeIndex(ctx.QueryType);
             if (ctx.Request.Opt is { DnssecOk: true })
             {
-                (_do ??= _m.DoRequests.WithLabels(_server, "", _zone)).Inc();
+                DoRequests().Inc();
             }
-            var ri = (proto * 2 + family) * Types + type;
-            (_requests[ri] ??= _m.Requests.WithLabels(Families[family], Protos[proto], _server, TypeLabels[type], "", _zone)).Inc();
+            Requests(proto, family, type).Inc();
             var elapsed = ctx.StartTimestamp == 0 ? 0 : Stopwatch.GetElapsedTime(ctx.StartTimestamp).TotalSeconds;
-            (_duration[type] ??= _m.Duration.WithLabels(_server, TypeLabels[type], "", _zone)).Observe(elapsed);
-            (_responseSize[proto] ??= _m.ResponseSize.WithLabels(Protos[proto], _server, "", _zone)).Observe(ctx.ResponseSize);
-            (_requestSize[proto] ??= _m.RequestSize.WithLabels(Protos[proto], _server, "", _zone)).Observe(ctx.RequestSize);
+            Duration(type).Observe(elapsed);
+            ResponseSize(proto).Observe(ctx.ResponseSize);
+            RequestSize(proto).Observe(ctx.RequestSize);
             Responses(ctx).Inc();
         }
+
+        public ReplayReport Prepare(DnsContext ctx)
+        {
+            var proto = ctx.Transport == DnsTransport.Tcp ? 1 : 0;
+            var family = ctx.RemoteAddress.AddressFamily == AddressFamily.InterNetworkV6 ? 1 : 0;
+            var type = TypeIndex(ctx.QueryType);
+            return new ReplayReport(
+                Requests(proto, family, type),
+                Duration(type),
+                RequestSize(proto),
+                ResponseSize(proto),
+                Responses(ctx),
+                ctx.Request.Opt is { DnssecOk: true } ? DoRequests() : null);
+        }
+
+        private Counter DoRequests() => _do ??= _m.DoRequests.WithLabels(_server, "", _zone);
+
+        private Counter Requests(int proto, int family, int type) =>
+            _requests[(proto * 2 + family) * Types + type] ??= _m.Requests.WithLabels(Families[family], Protos[proto], _server, TypeLabels[type], "", _zone);
+
+        private Histogram Duration(int type) => _duration[type] ??= _m.Duration.WithLabels(_server, TypeLabels[type], "", _zone);
+
+        private Histogram ResponseSize(int proto) => _responseSize[proto] ??= _m.ResponseSize.WithLabels(Protos[proto], _server, "", _zone);
+
+        private Histogram RequestSize(int proto) => _requestSize[proto] ??= _m.RequestSize.WithLabels(Protos[proto], _server, "", _zone);
 
         private Counter Responses(DnsContext ctx)
         {

@@ -12,7 +12,16 @@ internal sealed class ServerBlockRuntime
         Config = config;
         Plugins = plugins;
         Chain = chain;
+        var safe = plugins.Count > 0;
+        foreach (var p in plugins)
+        {
+            safe &= p is IReplaySafe;
+        }
+        ReplaySafe = safe;
     }
+
+    /// <summary>Every plugin of the chain is <see cref="IReplaySafe"/>: its UDP replies may be replayed in wire form.</summary>
+    public bool ReplaySafe { get; }
 
     public ServerBlock Block { get; }
 

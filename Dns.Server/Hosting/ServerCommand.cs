@@ -80,6 +80,8 @@ internal static partial class ServerCommand
             Registry = registry,
             Quiet = cl.Quiet,
             Output = stdout,
+            TrimMemoryAfterStart = true,
+            YoungGenerationBudget = 4L << 20,
         };
         DnsServerHost host;
         try

@@ -198,7 +198,9 @@ internal sealed class ServerGeneration
                     metricZones.Add(zone);
                 }
             }
-            g.Handler.Observer = new RequestMetrics(process.Metrics, g.ServerLabel, metricZones, chaos).Observe;
+            var requestMetrics = new RequestMetrics(process.Metrics, g.ServerLabel, metricZones, chaos);
+            g.Handler.Observer = requestMetrics.Observe;
+            g.Handler.ReplayMetrics = requestMetrics;
         }
         if (groups.Count > 0)
         {

@@ -207,6 +207,7 @@ internal sealed partial class TcpListener : IDisposable
             }
             conn.Touch(inMessage: false);
             handler.Observer?.Invoke(ctx);
+            BenchStats.Replies.Inc();
             ctx.Complete();
         }
         catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)

@@ -183,6 +183,7 @@ internal sealed partial class UdpListener : IDisposable
             // Unreachable client (ICMP) or full buffers: UDP gives no guarantee, the client retries.
         }
         handler.Observer?.Invoke(ctx);
+        BenchStats.Replies.Inc();
         ctx.Complete();
     }
 

@@ -1,3 +1,4 @@
+using Dns.Core.Protocol;
 using Dns.Testing;
 
 namespace Dns.EndToEnd.Tests;
@@ -29,5 +30,32 @@ public sealed class HostsReloadEndToEndTests : IDisposable
         while (answer.Count == 0);
         Assert.Equal(["new.example.org. 3600 IN A 10.0.0.3"], answer);
         Assert.Equal(["www.example.org. 3600 IN A 10.0.0.2"], (await Dig.RunAsync(server.Port, "www.example.org", "A")).Section("ANSWER"));
+    }
+
+    [Fact]
+    public async Task Hosts_SameQueryBytesAcrossReload_ReplayedReplyDropped()
+    {
+        // dig's random cookie makes every query new; identical bytes are what the server replays in wire form.
+        var file = Path.Combine(_dir, "replay.hosts");
+        await File.WriteAllTextAsync(file, "10.0.0.1 www.example.org\n");
+        await using var server = await TestDnsServer.StartAsync(
+            "example.org:0 {\n    hosts replay.hosts {\n        reload 100ms\n    }\n}\n", fileName: Path.Combine(_dir, "Corefile"));
+        var query = DnsMessage.CreateQuery(DnsName.Parse("www.example.org."), DnsRecordType.A, 7);
+        Assert.Equal("10.0.0.1", await AddressAsync(server, query));
+        Assert.Equal("10.0.0.1", await AddressAsync(server, query));
+
+        await File.WriteAllTextAsync(file, "10.0.0.2 www.example.org\n# changed\n");
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (await AddressAsync(server, query) != "10.0.0.2")
+        {
+            await Task.Delay(50, cts.Token);
+        }
+    }
+
+    private static async Task<string> AddressAsync(TestDnsServer server, DnsMessage query)
+    {
+        var reply = await RawDns.QueryUdpAsync(server.EndPoint, query);
+        Assert.NotNull(reply);
+        return Assert.IsType<ARecord>(Assert.Single(reply.Answers)).Address.ToString();
     }
 }

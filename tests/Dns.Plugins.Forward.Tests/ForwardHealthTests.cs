@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Dns.Core.Protocol;
+using Dns.Testing;
 using static Dns.Plugins.Forward.Tests.ForwardTestSupport;
 
 namespace Dns.Plugins.Forward.Tests;

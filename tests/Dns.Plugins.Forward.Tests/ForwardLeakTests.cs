@@ -1,4 +1,5 @@
 using Dns.Core.Protocol;
+using Dns.Testing;
 
 namespace Dns.Plugins.Forward.Tests;
 

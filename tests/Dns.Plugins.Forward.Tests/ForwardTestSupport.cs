@@ -33,17 +33,4 @@ internal static class ForwardTestSupport
         }
         return await condition();
     }
-
-    /// <summary>The value of one sample line of a Prometheus export, or 0.</summary>
-    public static double Sample(string export, string nameWithLabels)
-    {
-        foreach (var line in export.Split('\n'))
-        {
-            if (line.StartsWith(nameWithLabels + " ", StringComparison.Ordinal))
-            {
-                return double.Parse(line[(nameWithLabels.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
-            }
-        }
-        return 0;
-    }
 }

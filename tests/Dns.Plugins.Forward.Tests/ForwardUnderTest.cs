@@ -39,7 +39,7 @@ internal sealed class ForwardUnderTest : IDisposable
         return ctx;
     }
 
-    public double Sample(string nameWithLabels) => ForwardTestSupport.Sample(Metrics.Export(), nameWithLabels);
+    public double Sample(string nameWithLabels) => Dns.Testing.MetricsText.Sample(Metrics.Export(), nameWithLabels);
 
     public void Dispose() => Plugin.Dispose();
 }

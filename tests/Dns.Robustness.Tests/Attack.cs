@@ -15,6 +15,34 @@ internal static class Attack
     public static Task<TestDnsServer> StartAsync(string corefile = Corefile) =>
         TestDnsServer.StartAsync(corefile, registry: TestPlugin.Registry());
 
+    /// <summary>
+    /// The <c>test</c> block plus <c>example.org</c> forwarded to <paramref name="upstream"/> with the given
+    /// <c>forward</c> options (one per line), on one port.
+    /// </summary>
+    public static Task<TestDnsServer> StartForwardAsync(FakeUpstream upstream, params string[] options) =>
+        StartAsync($"test:0 {{\n    erratic\n}}\nexample.org:0 {{\n    forward . {upstream.Address} {{\n        {string.Join("\n        ", options)}\n    }}\n}}\n");
+
+    /// <summary>The process's open sockets (descriptors in <c>/proc/self/fd</c> that link to <c>socket:[inode]</c>).</summary>
+    public static int OpenSockets()
+    {
+        var n = 0;
+        foreach (var fd in Directory.GetFiles("/proc/self/fd"))
+        {
+            try
+            {
+                if (new FileInfo(fd).LinkTarget?.StartsWith("socket:", StringComparison.Ordinal) == true)
+                {
+                    n++;
+                }
+            }
+            catch (IOException)
+            {
+                // Closed while we looked.
+            }
+        }
+        return n;
+    }
+
     /// <summary>A normal query for a known name is answered correctly within 100 ms, and nothing unexpected was logged.</summary>
     public static async Task AssertAliveAsync(TestDnsServer server)
     {

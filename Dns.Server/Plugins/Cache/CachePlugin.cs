@@ -8,7 +8,7 @@ namespace Dns.Server.Plugins.Cache;
 /// name, type, class, DO and CD; TTLs clamped on the way in and counted down on the way out; prefetch of popular
 /// entries and serving of stale ones when configured.
 /// </summary>
-internal sealed class CachePlugin : IDnsPlugin
+internal sealed class CachePlugin : IDnsPlugin, IReplaySafe
 {
     private readonly CacheOptions _o;
     private readonly CacheMetrics _metrics;
@@ -50,12 +50,23 @@ internal sealed class CachePlugin : IDnsPlugin
         var m = _metrics.For(context.Server, _zonesLabel);
         var now = _time.GetUtcNow().UtcTicks;
         var key = CacheKey.For(request);
-        var item = Lookup(key, now, m);
+        var item = Lookup(context, key, now, m);
         if (item is null)
         {
+            // A miss whose reply is not stored replays as a miss; one that is stored disables replay in Store.
             return MissAsync(context, next, key, m);
         }
         var ttl = item.Ttl(now);
+        if (ttl <= 0 || _o.Prefetch > 0)
+        {
+            // Stale serving and prefetch decide per hit; a reply at TTL 0 is about to expire.
+            context.DisableReplay();
+        }
+        else
+        {
+            // The reply's TTLs stay the same until the entry's age reaches its next whole second.
+            context.LimitReplay(_time, item.StoredTicks + ((item.OriginalTtl - ttl + 1) * TimeSpan.TicksPerSecond));
+        }
         if (ttl < 0)
         {
             if (_o.VerifyStale)
@@ -92,20 +103,24 @@ internal sealed class CachePlugin : IDnsPlugin
     }
 
     /// <summary>CoreDNS <c>getIgnoreTTL</c>: denial cache first; a live entry, or a stale one inside the serve_stale window.</summary>
-    private CacheItem? Lookup(in CacheKey key, long now, CacheMetrics.ServerMetrics m)
+    private CacheItem? Lookup(DnsContext context, in CacheKey key, long now, CacheMetrics.ServerMetrics m)
     {
         m.Requests.Inc();
+        context.CountOnReplay(m.Requests);
         if (Denial.TryGet(key, out var n) && Usable(n, now))
         {
             m.DenialHits.Inc();
+            context.CountOnReplay(m.DenialHits);
             return n;
         }
         if (Success.TryGet(key, out var p) && Usable(p, now))
         {
             m.SuccessHits.Inc();
+            context.CountOnReplay(m.SuccessHits);
             return p;
         }
         m.Misses.Inc();
+        context.CountOnReplay(m.Misses);
         return null;
     }
 
@@ -245,11 +260,16 @@ internal sealed class CachePlugin : IDnsPlugin
         {
             if (Matches(ctx.Request, res))
             {
-                Set(stored, key, cls, ttl, m);
+                if (Set(stored, key, cls, ttl, m))
+                {
+                    // Later queries are this cache's hits, with falling TTLs.
+                    ctx.DisableReplay();
+                }
             }
             else
             {
                 m.Drops.Inc();
+                ctx.DisableReplay();
             }
         }
 
@@ -265,7 +285,8 @@ internal sealed class CachePlugin : IDnsPlugin
         return reply;
     }
 
-    private void Set(DnsMessage stored, in CacheKey key, ResponseClass cls, uint ttl, CacheMetrics.ServerMetrics m)
+    /// <summary>Stores the reply unless its class is disabled for the name; returns whether it was stored.</summary>
+    private bool Set(DnsMessage stored, in CacheKey key, ResponseClass cls, uint ttl, CacheMetrics.ServerMetrics m)
     {
         var item = new CacheItem(stored, _time.GetUtcNow().UtcTicks, ttl);
         switch (cls)
@@ -273,7 +294,7 @@ internal sealed class CachePlugin : IDnsPlugin
             case ResponseClass.NoError or ResponseClass.Delegation:
                 if (Under(key.Name, _o.DisableSuccess))
                 {
-                    return;
+                    return false;
                 }
                 if (Success.Add(key, item))
                 {
@@ -283,7 +304,7 @@ internal sealed class CachePlugin : IDnsPlugin
             case ResponseClass.NameError or ResponseClass.NoData or ResponseClass.ServerError:
                 if (Under(key.Name, _o.DisableDenial))
                 {
-                    return;
+                    return false;
                 }
                 if (Denial.Add(key, item))
                 {
@@ -291,10 +312,11 @@ internal sealed class CachePlugin : IDnsPlugin
                 }
                 break;
             default:
-                return;
+                return false;
         }
         m.SuccessEntries.Set(Success.Count);
         m.DenialEntries.Set(Denial.Count);
+        return true;
     }
 
     private static bool Under(DnsName name, IReadOnlyList<DnsName> zones)

@@ -12,7 +12,7 @@ namespace Dns.Server.Plugins.Errors;
 /// is out, so it follows the <c>log</c> line of the same query, as in CoreDNS where <c>log</c> runs inside
 /// <c>errors</c>.
 /// </summary>
-internal sealed partial class ErrorsPlugin : IDnsPlugin
+internal sealed partial class ErrorsPlugin : IDnsPlugin, IReplaySafe
 {
     private readonly ErrorsOptions _options;
     private readonly ILogger _log;

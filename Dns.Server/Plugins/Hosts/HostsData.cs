@@ -1,4 +1,5 @@
 using Dns.Core.Metrics;
+using Dns.Core.Pipeline;
 using Microsoft.Extensions.Logging;
 
 namespace Dns.Server.Plugins.Hosts;
@@ -94,6 +95,8 @@ internal sealed partial class HostsData : IDisposable
                 all.AddRange(_inline);
                 var snapshot = HostsSnapshot.Build(all, _options.Ttl, _options.AutoReverse);
                 _snapshot = snapshot;
+                // Replies kept in wire form (IReplaySafe) came from the old entries.
+                ReplayEpoch.Advance();
                 _mtime = mtime;
                 _size = size;
                 LogParsed(_log, snapshot.Count);

@@ -10,7 +10,7 @@ namespace Dns.Server.Plugins.Hosts;
 /// of the asked type gets an authoritative NODATA (NOERROR, empty answer). PTR queries are answered for any zone and
 /// always fall through when the address is unknown.
 /// </summary>
-internal sealed class HostsPlugin : IDnsPlugin
+internal sealed class HostsPlugin : IDnsPlugin, IReplaySafe
 {
     private readonly HostsOptions _options;
     private readonly HostsData _data;

@@ -10,7 +10,7 @@ namespace Dns.Server.Plugins.Loadbalance;
 /// wants them before the addresses), then the other types, then the shuffled A/AAAA, then the shuffled MX. The reply
 /// may be shared (a cache entry), so the shuffle works on a copy with new section lists.
 /// </summary>
-internal sealed class LoadbalancePlugin : IDnsPlugin
+internal sealed class LoadbalancePlugin : IDnsPlugin, IReplaySafe
 {
     private readonly LoadbalanceOptions _options;
 
@@ -51,6 +51,20 @@ internal sealed class LoadbalancePlugin : IDnsPlugin
         {
             return;
         }
+        // A shuffled order is drawn per reply: a replay shuffles the address records again; anything else that is
+        // reordered (MX, or a preference among addresses) is not replayed.
+        if (_options.Prefer.Count > 0 || CountOf(r.Answers, DnsRecordType.Mx) > 1 || CountOf(r.Authority, DnsRecordType.Mx) > 1
+            || CountOf(r.Additional, DnsRecordType.Mx) > 1)
+        {
+            context.DisableReplay();
+        }
+        else
+        {
+            context.ShuffleAddressesOnReplay(
+                (CountOf(r.Answers, DnsRecordType.A) + CountOf(r.Answers, DnsRecordType.Aaaa) > 1 ? ReplaySections.Answer : 0)
+                | (CountOf(r.Authority, DnsRecordType.A) + CountOf(r.Authority, DnsRecordType.Aaaa) > 1 ? ReplaySections.Authority : 0)
+                | (CountOf(r.Additional, DnsRecordType.A) + CountOf(r.Additional, DnsRecordType.Aaaa) > 1 ? ReplaySections.Additional : 0));
+        }
         var copy = r.Clone();
         Replace(copy.Answers, RoundRobin(copy.Answers));
         Replace(copy.Authority, RoundRobin(copy.Authority));
@@ -61,6 +75,19 @@ internal sealed class LoadbalancePlugin : IDnsPlugin
             Replace(copy.Additional, Prefer(copy.Additional, _options.Prefer));
         }
         context.Response = copy;
+    }
+
+    private static int CountOf(List<DnsRecord> records, DnsRecordType type)
+    {
+        var n = 0;
+        foreach (var rr in records)
+        {
+            if (rr.Type == type)
+            {
+                n++;
+            }
+        }
+        return n;
     }
 
     private static void Replace(List<DnsRecord> target, List<DnsRecord> source)

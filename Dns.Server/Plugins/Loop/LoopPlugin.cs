@@ -9,7 +9,7 @@ namespace Dns.Server.Plugins.Loop;
 /// through a forwarder: a loop, which is fatal (CoreDNS exits rather than serve a query of death). Disabled once the
 /// probe has been answered, so afterwards it costs one type comparison per query.
 /// </summary>
-internal sealed partial class LoopPlugin : IDnsPlugin
+internal sealed partial class LoopPlugin : IDnsPlugin, IReplaySafe
 {
     private readonly ILogger _log;
     private int _seen;
@@ -51,6 +51,8 @@ internal sealed partial class LoopPlugin : IDnsPlugin
         {
             return next(context);
         }
+        // Every probe must be seen here to count it.
+        context.DisableReplay();
         if (context.QueryName.Equals(ProbeName))
         {
             if (Interlocked.Increment(ref _seen) > 2)

@@ -13,8 +13,8 @@ public sealed class KubernetesApiEndToEndTests
     public async Task Server_ApiFailsThenRecovers_ReadyAndAnswersFollow()
     {
         await using var api = await FakeKubeApiServer.StartAsync();
-        api.Add(SourceTestKit.Namespace("demo"));
-        api.Add(SourceTestKit.Service("demo", "frontend", "10.96.1.1"));
+        api.Add(KubeObjects.Namespace("demo"));
+        api.Add(KubeObjects.Service("demo", "frontend", "10.96.1.1"));
         api.Fail(500);
         await using var server = await TestDnsServer.StartAsync($$"""
             cluster.local {
@@ -45,7 +45,7 @@ public sealed class KubernetesApiEndToEndTests
         Assert.Equal(["frontend.demo.svc.cluster.local. 5 IN A 10.96.1.1"], (await Dig.RunAsync(server.Port, "frontend.demo.svc.cluster.local", "A")).Section("ANSWER"));
 
         var added = SourceTestKit.WaitForAsync(plugin.Source, s => s.GetService("demo", "late") is not null);
-        api.Add(SourceTestKit.Service("demo", "late", "10.96.3.3"));
+        api.Add(KubeObjects.Service("demo", "late", "10.96.3.3"));
         await added;
         Assert.Equal(["late.demo.svc.cluster.local. 5 IN A 10.96.3.3"], (await Dig.RunAsync(server.Port, "late.demo.svc.cluster.local", "A")).Section("ANSWER"));
 

@@ -4,6 +4,7 @@ using Dns.Testing;
 using Dns.Testing.FakeKubeApi;
 using Xunit.Abstractions;
 using static Dns.Plugins.Kubernetes.Tests.Sources.SourceTestKit;
+using static Dns.Testing.FakeKubeApi.KubeObjects;
 
 namespace Dns.Plugins.Kubernetes.Tests.Sources;
 
@@ -84,6 +85,34 @@ public sealed class ApiOutageEndToEndTests(ITestOutputHelper output)
         {
             Assert.True(sw.Elapsed < TimeSpan.FromSeconds(35), "never synced");
             await Task.Delay(100);
+        }
+    }
+
+    [Fact]
+    public async Task RepeatedQuery_ServiceChangedThenDeleted_NewDataServedNotTheReplayedReply()
+    {
+        // The same request bytes again and again: the server replays its kept wire-form reply until the snapshot
+        // changes, and must then answer from the new snapshot.
+        await using var api = await FakeKubeApiServer.StartAsync();
+        api.Add(Namespace("demo"));
+        api.Add(Service("demo", "moving", "10.96.30.1"));
+        await using var server = await TestDnsServer.StartAsync($$"""
+            cluster.local {
+                kubernetes cluster.local {
+                    endpoint {{api.Url}}
+                }
+            }
+            """);
+        await WaitResolvesAsync(server, "moving.demo", "10.96.30.1", "initial");
+        await AssertResolvesAsync(server, "moving.demo", "10.96.30.1");
+        api.Update(Service("demo", "moving", "10.96.30.2"));
+        await WaitResolvesAsync(server, "moving.demo", "10.96.30.2", "changed");
+        api.Delete<k8s.Models.V1Service>("demo", "moving");
+        var sw = Stopwatch.StartNew();
+        while ((await QueryAsync(server, "moving.demo")).ResponseCode != ResponseCode.NxDomain)
+        {
+            Assert.True(sw.Elapsed < Recovery, "deleted service still answered");
+            await Task.Delay(20);
         }
     }
 

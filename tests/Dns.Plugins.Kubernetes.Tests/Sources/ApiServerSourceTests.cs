@@ -5,6 +5,7 @@ using Dns.Testing.FakeKubeApi;
 using k8s.Models;
 using Xunit.Abstractions;
 using static Dns.Plugins.Kubernetes.Tests.Sources.SourceTestKit;
+using static Dns.Testing.FakeKubeApi.KubeObjects;
 
 namespace Dns.Plugins.Kubernetes.Tests.Sources;
 

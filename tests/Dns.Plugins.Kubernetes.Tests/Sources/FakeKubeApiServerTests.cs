@@ -5,6 +5,7 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using static Dns.Plugins.Kubernetes.Tests.Sources.SourceTestKit;
+using static Dns.Testing.FakeKubeApi.KubeObjects;
 
 namespace Dns.Plugins.Kubernetes.Tests.Sources;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using Dns.Plugins.Kubernetes.Sources;
+using Dns.Testing.FakeKubeApi;
 using k8s.Models;
 
 namespace Dns.Plugins.Kubernetes.Tests.Sources;
@@ -31,7 +32,7 @@ public sealed class KubeObjectConverterTests
     public void ToService_MalformedClusterIP_SkippedAndLogged()
     {
         var log = new CapturingLoggerFactory();
-        var svc = SourceTestKit.Service("demo", "odd", "10.96.0.300");
+        var svc = KubeObjects.Service("demo", "odd", "10.96.0.300");
         svc.Spec.ClusterIPs = ["10.96.0.300", "fd00::1"];
         var s = KubeObjectConverter.ToService(svc, log.CreateLogger("t"))!;
         Assert.Equal(["10.96.0.300", "fd00::1"], s.ClusterIPs);
@@ -43,7 +44,7 @@ public sealed class KubeObjectConverterTests
     [Fact]
     public void ToService_ClusterIPsAbsent_FallsBackToClusterIP()
     {
-        var svc = SourceTestKit.Service("demo", "one", "10.96.0.7");
+        var svc = KubeObjects.Service("demo", "one", "10.96.0.7");
         svc.Spec.ClusterIPs = null;
         var s = KubeObjectConverter.ToService(svc)!;
         Assert.Equal(["10.96.0.7"], s.ClusterIPs);
@@ -53,7 +54,7 @@ public sealed class KubeObjectConverterTests
     [Fact]
     public void ToService_Headless_NoAddresses()
     {
-        var s = KubeObjectConverter.ToService(SourceTestKit.Service("demo", "web", "None"))!;
+        var s = KubeObjectConverter.ToService(KubeObjects.Service("demo", "web", "None"))!;
         Assert.True(s.IsHeadless);
         Assert.Empty(s.ClusterIPAddresses);
     }
@@ -61,7 +62,7 @@ public sealed class KubeObjectConverterTests
     [Fact]
     public void ToService_DualStackAndExtras_AllKept()
     {
-        var svc = SourceTestKit.Service("demo", "api", "10.96.45.20");
+        var svc = KubeObjects.Service("demo", "api", "10.96.45.20");
         svc.Spec.ClusterIPs = ["10.96.45.20", "fd00:10:96::4520"];
         svc.Spec.Type = "LoadBalancer";
         svc.Spec.ExternalIPs = ["192.0.2.10", "bogus"];
@@ -87,7 +88,7 @@ public sealed class KubeObjectConverterTests
     [Fact]
     public void ToEndpointSlice_NoPorts_SentinelPortMinusOne()
     {
-        var sl = SourceTestKit.Slice("demo", "s1", "web", "10.244.1.1");
+        var sl = KubeObjects.Slice("demo", "s1", "web", "10.244.1.1");
         sl.Ports = null;
         var s = KubeObjectConverter.ToEndpointSlice(sl)!;
         var p = Assert.Single(s.Ports);
@@ -98,7 +99,7 @@ public sealed class KubeObjectConverterTests
     [Fact]
     public void ToEndpointSlice_PortWithoutNumberOrProtocol_Defaults()
     {
-        var sl = SourceTestKit.Slice("demo", "s1", "web", "10.244.1.1");
+        var sl = KubeObjects.Slice("demo", "s1", "web", "10.244.1.1");
         sl.Ports = [new Discoveryv1EndpointPort { Name = null, Port = null, Protocol = null }];
         var p = Assert.Single(KubeObjectConverter.ToEndpointSlice(sl)!.Ports);
         Assert.Equal(new ServicePortInfoView("", -1, "TCP"), new ServicePortInfoView(p.Name, p.Port, p.Protocol));
@@ -135,7 +136,7 @@ public sealed class KubeObjectConverterTests
     public void ToEndpointSlice_FqdnAndUnknownAddressType_KeptWithoutNoise()
     {
         var log = new CapturingLoggerFactory();
-        var sl = SourceTestKit.Slice("demo", "f", "ext", "db.example.com");
+        var sl = KubeObjects.Slice("demo", "f", "ext", "db.example.com");
         sl.AddressType = "FQDN";
         var s = KubeObjectConverter.ToEndpointSlice(sl, log.CreateLogger("t"))!;
         Assert.Equal("FQDN", s.AddressType);
@@ -150,7 +151,7 @@ public sealed class KubeObjectConverterTests
     [Fact]
     public void ToEndpointSlice_NoServiceLabel_EmptyServiceName()
     {
-        var sl = SourceTestKit.Slice("demo", "orphan", "x", "10.0.0.1");
+        var sl = KubeObjects.Slice("demo", "orphan", "x", "10.0.0.1");
         sl.Metadata.Labels = null;
         Assert.Equal("", KubeObjectConverter.ToEndpointSlice(sl)!.ServiceName);
     }
@@ -158,7 +159,7 @@ public sealed class KubeObjectConverterTests
     [Fact]
     public void ToPod_BadIPAndDeletion_Handled()
     {
-        var p = SourceTestKit.Pod("demo", "p", "10.244.1.999");
+        var p = KubeObjects.Pod("demo", "p", "10.244.1.999");
         p.Metadata.DeletionTimestamp = DateTime.UtcNow;
         var info = KubeObjectConverter.ToPod(p)!;
         Assert.Null(info.PodIPAddress);
@@ -170,7 +171,7 @@ public sealed class KubeObjectConverterTests
     [Fact]
     public void ToNamespace_Labels_Copied()
     {
-        var n = KubeObjectConverter.ToNamespace(SourceTestKit.Namespace("demo", new Dictionary<string, string> { ["team"] = "a" }))!;
+        var n = KubeObjectConverter.ToNamespace(KubeObjects.Namespace("demo", new Dictionary<string, string> { ["team"] = "a" }))!;
         Assert.Equal("a", n.Labels["team"]);
         Assert.Null(KubeObjectConverter.ToNamespace(new V1Namespace()));
     }

@@ -1,5 +1,6 @@
 using Dns.Plugins.Kubernetes.Sources;
 using static Dns.Plugins.Kubernetes.Tests.Sources.SourceTestKit;
+using static Dns.Testing.FakeKubeApi.KubeObjects;
 
 namespace Dns.Plugins.Kubernetes.Tests.Sources;
 

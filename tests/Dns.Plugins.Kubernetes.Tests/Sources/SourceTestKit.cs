@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Dns.Plugins.Kubernetes.Data;
 using Dns.Plugins.Kubernetes.Sources;
-using k8s.Models;
 using Microsoft.Extensions.Logging;
 
 namespace Dns.Plugins.Kubernetes.Tests.Sources;
@@ -20,42 +19,6 @@ internal static class SourceTestKit
 
     public static ApiSourceOptions Options(string url, ReflectorTiming? timing = null) =>
         new() { Endpoint = url, Timing = timing ?? FastTiming };
-
-    public static V1Service Service(string ns, string name, string clusterIP = "10.96.0.50", Dictionary<string, string>? labels = null, params V1ServicePort[] ports) => new()
-    {
-        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Labels = labels },
-        Spec = new V1ServiceSpec
-        {
-            ClusterIP = clusterIP,
-            ClusterIPs = [clusterIP],
-            Ports = ports.Length == 0 ? [new V1ServicePort { Name = "http", Port = 80, Protocol = "TCP" }] : ports,
-        },
-    };
-
-    public static V1EndpointSlice Slice(string ns, string name, string service, params string[] addresses)
-    {
-        var eps = new List<V1Endpoint>();
-        foreach (var a in addresses)
-        {
-            eps.Add(new V1Endpoint { Addresses = [a], Conditions = new V1EndpointConditions { Ready = true } });
-        }
-        return new V1EndpointSlice
-        {
-            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Labels = new Dictionary<string, string> { [KubeObjectConverter.ServiceNameLabel] = service } },
-            AddressType = "IPv4",
-            Endpoints = eps,
-            Ports = [new Discoveryv1EndpointPort { Name = "http", Port = 80, Protocol = "TCP" }],
-        };
-    }
-
-    public static V1Namespace Namespace(string name, Dictionary<string, string>? labels = null) =>
-        new() { Metadata = new V1ObjectMeta { Name = name, Labels = labels } };
-
-    public static V1Pod Pod(string ns, string name, string ip) => new()
-    {
-        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns },
-        Status = new V1PodStatus { PodIP = ip, Phase = "Running" },
-    };
 
     /// <summary>Waits until the source's snapshot satisfies <paramref name="condition"/>, driven by its Changed event.</summary>
     public static async Task<ClusterSnapshot> WaitForAsync(IClusterSource source, Func<ClusterSnapshot, bool> condition, TimeSpan? timeout = null)
