@@ -6,7 +6,7 @@
 #   bench/run.sh stock [--quick]      (b) the stock kubeadm Corefile (manifests source) vs knotd, cluster mix
 #   bench/run.sh forward [--quick]    (c) forward + cache on a hit-heavy external mix vs unbound-fwd / dnsmasq-fwd
 #   bench/run.sh memory               (d) RSS and sync time for 1k / 5k / 20k services x 5 endpoints
-#   bench/run.sh startup              (e) process start -> first answer (manifests source), 7 cold starts
+#   bench/run.sh startup              (e) process start -> first answer (manifests source, ReadyToRun publish), 7 cold starts
 # Env: SERVICES (default 1000), MODES (default pinned), REPEATS (default 3), DURATION (default 20).
 # Results: bench/results/*.json and a markdown table on stdout. Holds flock /tmp/bench.lock for timed runs.
 set -euo pipefail
@@ -118,9 +118,12 @@ case $scenario in
     done
     ;;
   startup)
+    # As deployed (deploy/Dockerfile): a ReadyToRun publish, not the JIT-only build output.
+    PUB="$ROOT/Dns.Server/bin/Release/net10.0/linux-x64/publish-r2r"
+    dotnet publish Dns.Server -c Release -r linux-x64 -p:PublishReadyToRun=true --self-contained false -o "$PUB" -v q -nologo >/dev/null
     python3 bench/gen_cluster.py --services "$SERVICES" --out "$DATA" >/dev/null
     python3 "$WORK/peers/bench.py" --startup-only 7 --custom ours-k8s --port 25320 \
-      --cmd "dotnet $SERVER -conf $(corefile k8s) -dns.port {port} -quiet"
+      --cmd "dotnet $PUB/Dns.Server.dll -conf $(corefile k8s) -dns.port {port} -quiet"
     python3 "$WORK/peers/bench.py" --startup-only 7 --targets knot
     ;;
   *) echo "unknown scenario $scenario" >&2; exit 2;;

@@ -71,9 +71,28 @@ public static class ManifestLoader
     {
         var sink = new TypedManifestSink();
         sink.Files.Add(fileName);
-        Read(new StringReader(text), fileName, sink);
+        Read(new StringReader(text), fileName, sink, () => new StringReader(text));
         return sink.ToContent();
     }
+
+    /// <summary>
+    /// <see cref="LoadText"/> with YamlDotNet and KubernetesJson only (no <see cref="ManifestYamlReader"/>, no
+    /// <see cref="ManifestModelReader"/>): what the fast paths must agree with.
+    /// </summary>
+    internal static ManifestContent LoadTextReference(string text, string fileName = "manifest")
+    {
+        var sink = new TypedManifestSink { Direct = false };
+        sink.Files.Add(fileName);
+        Read(new StringReader(text), fileName, sink, () => new StringReader(text));
+        return sink.ToContent();
+    }
+
+    /// <summary>
+    /// Adds the YAML documents of <paramref name="text"/> as YamlDotNet reads them (root node and the line it starts on)
+    /// to <paramref name="documents"/>; a <see cref="ManifestException"/> leaves the documents before the error there.
+    /// </summary>
+    internal static void ReadYamlDotNetDocuments(string text, List<(JsonNode? Root, int Line)> documents) =>
+        ReadYamlDotNet(new StringReader(text), "manifest", 0, (root, line) => documents.Add((root, line)));
 
     /// <summary>
     /// Loads a file or directory straight into a synced snapshot, converting each object as it is read (large manifests
@@ -91,27 +110,29 @@ public static class ManifestLoader
 
     private static void ReadFile(string file, ManifestSink sink)
     {
-        StreamReader reader;
+        using var reader = Open(file);
+        Read(reader, file, sink, () => Open(file));
+    }
+
+    private static StreamReader Open(string file)
+    {
         try
         {
-            reader = new StreamReader(file, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, new FileStreamOptions { BufferSize = 65536 });
+            return new StreamReader(file, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, new FileStreamOptions { BufferSize = 65536 });
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new ManifestException(file, e.Message, e);
         }
-        using (reader)
-        {
-            Read(reader, file, sink);
-        }
     }
 
     /// <summary>
     /// Reads JSON (a <c>.json</c> file, or text starting with '{' or '[') with System.Text.Json, many times faster than
-    /// a YAML parser and worth it for generated cluster-sized manifests; anything else as YAML, document by document
-    /// with the event parser, one object at a time.
+    /// a YAML parser and worth it for generated cluster-sized manifests; anything else as YAML, document by document,
+    /// one object at a time. <paramref name="reopen"/> reads the same text again from the start (for the YamlDotNet
+    /// fallback).
     /// </summary>
-    private static void Read(TextReader reader, string file, ManifestSink sink)
+    private static void Read(TextReader reader, string file, ManifestSink sink, Func<TextReader> reopen)
     {
         var first = reader.Peek();
         if (file.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || first is '{' or '[')
@@ -125,7 +146,7 @@ public static class ManifestLoader
             catch (JsonException) when (!file.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
             {
                 // YAML flow style ({a: b}) looks like JSON at first sight.
-                ReadYaml(new StringReader(text), file, sink);
+                ReadYaml(new StringReader(text), file, sink, () => new StringReader(text));
                 return;
             }
             catch (JsonException e)
@@ -145,22 +166,58 @@ public static class ManifestLoader
             Add(root, 1, file, sink);
             return;
         }
-        ReadYaml(reader, file, sink);
+        ReadYaml(reader, file, sink, reopen);
     }
 
-    private static void ReadYaml(TextReader reader, string file, ManifestSink sink)
+    /// <summary>
+    /// YAML with <see cref="ManifestYamlReader"/>; from the first document it does not handle on, with YamlDotNet
+    /// (reading the text again and skipping the documents already added, so errors and results are YamlDotNet's).
+    /// A file rewritten between the two reads may load mixed; the rewrite's change event loads it again.
+    /// </summary>
+    private static void ReadYaml(TextReader reader, string file, ManifestSink sink, Func<TextReader> reopen)
+    {
+        if (!sink.Direct)
+        {
+            ReadYamlDotNet(reader, file, 0, (root, line) => Add(root, line, file, sink));
+            return;
+        }
+        var fast = new ManifestYamlReader(reader);
+        var added = 0;
+        while (true)
+        {
+            switch (fast.Next(out var root, out var line))
+            {
+                case ManifestYamlReader.Result.Document:
+                    Add(root, line, file, sink);
+                    added++;
+                    continue;
+                case ManifestYamlReader.Result.End:
+                    return;
+            }
+            break;
+        }
+        using var again = reopen();
+        ReadYamlDotNet(again, file, added, (root, line) => Add(root, line, file, sink));
+    }
+
+    private static void ReadYamlDotNet(TextReader reader, string file, int skipDocuments, Action<JsonNode?, int> onDocument)
     {
         try
         {
             var parser = new Parser(reader);
             parser.Consume<StreamStart>();
+            for (var skipped = 0; skipped < skipDocuments && parser.TryConsume<DocumentStart>(out _); skipped++)
+            {
+                parser.SkipThisAndNestedEvents();
+                parser.Consume<DocumentEnd>();
+            }
             while (parser.TryConsume<DocumentStart>(out _))
             {
                 var line = (int)parser.Current!.Start.Line;
                 var anchors = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
                 var root = ReadNode(parser, anchors);
                 parser.Consume<DocumentEnd>();
-                Add(root, line, file, sink);
+                onDocument(root, line);
             }
             parser.Consume<StreamEnd>();
         }
@@ -300,16 +357,16 @@ public static class ManifestLoader
         switch ((apiVersion, kind))
         {
             case ("v1", "Service"):
-                sink.Add(Typed<V1Service>(map, name, file, what));
+                sink.Add(Typed<V1Service>(map, name, file, what, sink.Direct ? ManifestModelReader.Service : null));
                 break;
             case ("discovery.k8s.io/v1", "EndpointSlice"):
-                sink.Add(Typed<V1EndpointSlice>(map, name, file, what));
+                sink.Add(Typed<V1EndpointSlice>(map, name, file, what, sink.Direct ? ManifestModelReader.EndpointSlice : null));
                 break;
             case ("v1", "Pod"):
-                sink.Add(Typed<V1Pod>(map, name, file, what));
+                sink.Add(Typed<V1Pod>(map, name, file, what, sink.Direct ? ManifestModelReader.Pod : null));
                 break;
             case ("v1", "Namespace"):
-                sink.Add(Typed<V1Namespace>(map, name, file, what));
+                sink.Add(Typed<V1Namespace>(map, name, file, what, sink.Direct ? ManifestModelReader.Namespace : null));
                 break;
             default:
                 sink.Skip((apiVersion ?? "") + "/" + kind);
@@ -317,12 +374,16 @@ public static class ManifestLoader
         }
     }
 
-    private static T Typed<T>(JsonObject map, string? name, string file, string what)
+    private static T Typed<T>(JsonObject map, string? name, string file, string what, Func<JsonObject, T?>? direct)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
         if (string.IsNullOrEmpty(name))
         {
             throw new ManifestException(file, $"{what}: metadata.name is required");
+        }
+        if (direct?.Invoke(map) is { } built)
+        {
+            return built;
         }
         // Fast path: System.Text.Json from the parsed tree. KubernetesYaml's first use costs seconds of start-up (it
         // reflects over every model), so it is only the fallback for objects the JSON path rejects, e.g. a number
@@ -353,92 +414,6 @@ public static class ManifestLoader
     private static string? Text(JsonObject map, string key) =>
         map[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
-    /// <summary>YAML 1.2 core schema to JSON: plain scalars may be null, booleans or numbers; quoted ones are strings.</summary>
-    private static JsonNode? ScalarToJson(Scalar scalar)
-    {
-        var v = scalar.Value;
-        if (scalar.Style is not (ScalarStyle.Plain or ScalarStyle.Any) || !scalar.Tag.IsEmpty)
-        {
-            return JsonValue.Create(v);
-        }
-        if (v is "" or "~" or "null" or "Null" or "NULL")
-        {
-            return null;
-        }
-        if (v is "true" or "True" or "TRUE")
-        {
-            return JsonValue.Create(true);
-        }
-        if (v is "false" or "False" or "FALSE")
-        {
-            return JsonValue.Create(false);
-        }
-        if (IsInteger(v) && long.TryParse(v, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l))
-        {
-            return JsonValue.Create(l);
-        }
-        if (IsFloat(v) && double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d))
-        {
-            return JsonValue.Create(d);
-        }
-        return JsonValue.Create(v);
-    }
-
-    private static bool IsInteger(string v)
-    {
-        var i = v[0] is '-' or '+' ? 1 : 0;
-        if (i == v.Length)
-        {
-            return false;
-        }
-        for (; i < v.Length; i++)
-        {
-            if (v[i] is < '0' or > '9')
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static bool IsFloat(string v)
-    {
-        // [-+]? ( . digits | digits ( . digits? )? ) ( [eE] [-+]? digits )?
-        var i = v[0] is '-' or '+' ? 1 : 0;
-        var mantissaDigits = 0;
-        var dot = false;
-        for (; i < v.Length && (char.IsAsciiDigit(v[i]) || (v[i] == '.' && !dot)); i++)
-        {
-            if (v[i] == '.')
-            {
-                dot = true;
-            }
-            else
-            {
-                mantissaDigits++;
-            }
-        }
-        if (mantissaDigits == 0)
-        {
-            return false;
-        }
-        if (i < v.Length && v[i] is 'e' or 'E')
-        {
-            i++;
-            if (i < v.Length && v[i] is '-' or '+')
-            {
-                i++;
-            }
-            var expDigits = 0;
-            for (; i < v.Length && char.IsAsciiDigit(v[i]); i++)
-            {
-                expDigits++;
-            }
-            if (expDigits == 0)
-            {
-                return false;
-            }
-        }
-        return i == v.Length;
-    }
+    private static JsonNode? ScalarToJson(Scalar scalar) =>
+        ManifestScalar.ToJson(scalar.Value, scalar.Style is ScalarStyle.Plain or ScalarStyle.Any && scalar.Tag.IsEmpty);
 }

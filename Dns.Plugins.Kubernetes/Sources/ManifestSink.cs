@@ -7,6 +7,12 @@ namespace Dns.Plugins.Kubernetes.Sources;
 /// <summary>Receives the objects of manifests one by one, so a large file is never held as typed objects all at once.</summary>
 internal abstract class ManifestSink
 {
+    /// <summary>
+    /// Whether objects may be read by <see cref="ManifestYamlReader"/> and built by <see cref="ManifestModelReader"/>
+    /// (false: YamlDotNet and KubernetesJson only, the reference the tests hold those two to).
+    /// </summary>
+    public bool Direct { get; init; } = true;
+
     public abstract void Add(V1Service service);
 
     public abstract void Add(V1EndpointSlice slice);

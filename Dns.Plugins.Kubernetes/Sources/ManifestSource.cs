@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Dns.Plugins.Kubernetes.Data;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -23,7 +22,7 @@ public sealed partial class ManifestSource : IClusterSource
     private FileSystemWatcher? _watcher;
     private Task _loop = Task.CompletedTask;
     private ClusterSnapshot _current = ClusterSnapshot.Empty;
-    private byte[]? _fingerprint;
+    private string? _fingerprint;
     private int _reloads;
     private int _failures;
     private int _disposed;
@@ -129,7 +128,7 @@ public sealed partial class ManifestSource : IClusterSource
     {
         lock (_reloadGate)
         {
-            byte[] fingerprint;
+            string fingerprint;
             bool anyEmpty;
             try
             {
@@ -141,7 +140,7 @@ public sealed partial class ManifestSource : IClusterSource
                 LogLoadFailed(_logger, _path, e.Message);
                 return false;
             }
-            if (!force && _fingerprint is not null && fingerprint.AsSpan().SequenceEqual(_fingerprint))
+            if (!force && _fingerprint is not null && string.Equals(fingerprint, _fingerprint, StringComparison.Ordinal))
             {
                 return false;
             }
@@ -214,7 +213,7 @@ public sealed partial class ManifestSource : IClusterSource
     /// </summary>
     private async Task WaitUntilStableAsync(CancellationToken cancellationToken)
     {
-        byte[]? previous = null;
+        string? previous = null;
         for (var i = 0; i < 40; i++)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(50), _time, cancellationToken).ConfigureAwait(false);
@@ -222,7 +221,7 @@ public sealed partial class ManifestSource : IClusterSource
             {
                 // Drain: one reload covers every event so far.
             }
-            byte[] current;
+            string current;
             try
             {
                 current = Fingerprint(out _);
@@ -231,7 +230,7 @@ public sealed partial class ManifestSource : IClusterSource
             {
                 return;
             }
-            if (previous is not null && current.AsSpan().SequenceEqual(previous))
+            if (previous is not null && string.Equals(current, previous, StringComparison.Ordinal))
             {
                 return;
             }
@@ -239,8 +238,11 @@ public sealed partial class ManifestSource : IClusterSource
         }
     }
 
-    /// <summary>Names, sizes and modification times (symlinks followed, so a ConfigMap's atomic swap shows): cheap enough to poll a large cluster's manifests.</summary>
-    private byte[] Fingerprint(out bool anyEmpty)
+    /// <summary>
+    /// Names, sizes and modification times (symlinks followed, so a ConfigMap's atomic swap shows): cheap enough to poll
+    /// a large cluster's manifests. Kept as text, not hashed: hashing loaded the cryptography stack on the start path.
+    /// </summary>
+    private string Fingerprint(out bool anyEmpty)
     {
         anyEmpty = false;
         var sb = new System.Text.StringBuilder();
@@ -252,7 +254,7 @@ public sealed partial class ManifestSource : IClusterSource
             sb.Append(f).Append('\0').Append(target.FullName).Append('\0')
                 .Append(target.Length).Append('\0').Append(target.LastWriteTimeUtc.Ticks).Append('\n');
         }
-        return SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(sb.ToString()));
+        return sb.ToString();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Loaded manifests {Path}: {Services} services, {Slices} endpoint slices, {Pods} pods")]
