@@ -225,6 +225,12 @@ public static class ManifestLoader
         {
             throw new ManifestException(file, $"line {e.Start.Line}: {e.Message}", e);
         }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's parser throws this (not a YamlException) on some malformed flow collections after a
+            // complex key; it must not escape as anything but a bad manifest (the source keeps its old snapshot).
+            throw new ManifestException(file, "invalid YAML: " + e.Message, e);
+        }
         catch (IOException e)
         {
             throw new ManifestException(file, e.Message, e);
