@@ -475,12 +475,17 @@ public sealed partial class CorefileParser
             var text = t.Text;
             if (text.Contains("{$", StringComparison.Ordinal) || text.Contains("{%", StringComparison.Ordinal))
             {
-                text = EnvPattern().Replace(text, m => _env(m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value) ?? "");
+                text = ExpandEnvironment(text);
             }
             tokens[i] = t with { Text = text, Splice = splice };
         }
         return tokens;
     }
+
+    // Its own method, so a Corefile without {$VAR} never loads the regular-expression library (start-up time).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private string ExpandEnvironment(string text) =>
+        EnvPattern().Replace(text, m => _env(m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value) ?? "");
 
     [GeneratedRegex(@"\{\$([^}]+)\}|\{%([^}]+)%\}")]
     private static partial Regex EnvPattern();

@@ -127,8 +127,13 @@ public sealed partial class DnsServerHost : IAsyncDisposable
         }
         if (_options.TrimMemoryAfterStart)
         {
-            // Off the caller's path: the first answers do not wait for it (the collection pauses them for a few ms).
-            _ = Task.Run(static () => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true));
+            // Off the start-up path and a moment later: the collection pauses every thread for a few ms, and the first
+            // answers (clients waiting for the server to come up) must not wait for it.
+            _ = Task.Run(static async () =>
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+                GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            });
         }
         if (!_options.Quiet)
         {
