@@ -121,19 +121,19 @@ public sealed partial class DnsServerHost : IAsyncDisposable
             _gate.Release();
         }
         _stats ??= BenchStats.StartIfRequested(Console.Error);
+        if (_options.TrimMemoryAfterStart)
+        {
+            // Half a second after the listeners are up: the collection pauses every thread for some ms (30 ms for
+            // 1,000 services), and clients waiting for the server to come up must not wait for it too.
+            _ = Task.Run(static async () =>
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(500)).ConfigureAwait(false);
+                GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            });
+        }
         if (_options.YoungGenerationBudget > 0)
         {
             _governor = new AllocationGovernor(_options.YoungGenerationBudget, TimeSpan.FromMilliseconds(100));
-        }
-        if (_options.TrimMemoryAfterStart)
-        {
-            // Off the start-up path and a moment later: the collection pauses every thread for a few ms, and the first
-            // answers (clients waiting for the server to come up) must not wait for it.
-            _ = Task.Run(static async () =>
-            {
-                await Task.Delay(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
-                GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-            });
         }
         if (!_options.Quiet)
         {
