@@ -71,11 +71,15 @@ public sealed partial class ManifestSource : IClusterSource
                     NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.DirectoryName,
                     IncludeSubdirectories = false,
                 };
-                FileSystemEventHandler onChange = (_, _) => _signal.Release();
+                FileSystemEventHandler onChange = (_, e) => Notify(e.FullPath);
                 _watcher.Changed += onChange;
                 _watcher.Created += onChange;
                 _watcher.Deleted += onChange;
-                _watcher.Renamed += (_, _) => _signal.Release();
+                _watcher.Renamed += (_, e) =>
+                {
+                    Notify(e.OldFullPath);
+                    Notify(e.FullPath);
+                };
                 _watcher.EnableRaisingEvents = true;
             }
         }
@@ -89,6 +93,24 @@ public sealed partial class ManifestSource : IClusterSource
     }
 
     /// <inheritdoc />
+    /// <summary>
+    /// A change in the watched directory forces a reload only when it concerns the manifests: the file itself, a
+    /// manifest file of a watched directory, or the <c>..data</c> entries a mounted ConfigMap swaps. Anything else
+    /// written beside them (a log file in the same directory) is ignored; each forced reload logs, and a log written
+    /// there would otherwise reload the cluster in a loop. The poll still catches whatever an event missed.
+    /// </summary>
+    private void Notify(string path)
+    {
+        var name = System.IO.Path.GetFileName(path);
+        var relevant = name.StartsWith("..", StringComparison.Ordinal)
+            || string.Equals(path, _path, StringComparison.Ordinal)
+            || (Directory.Exists(_path) && ManifestLoader.Extensions.Contains(System.IO.Path.GetExtension(name), StringComparer.OrdinalIgnoreCase));
+        if (relevant)
+        {
+            _signal.Release();
+        }
+    }
+
     public async Task<bool> WaitForSyncAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         if (_synced.Task.IsCompleted)

@@ -36,6 +36,29 @@ public sealed class ManifestSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task OtherFileInDirectoryWritten_NoReload()
+    {
+        // A log written beside the manifest (the soak's server.log) once forced a reload per write, and each reload
+        // logged: a loop reloading the cluster several times a second.
+        var file = Path.Combine(_dir, "cluster.yaml");
+        File.WriteAllText(file, ServiceYaml("one", "10.96.0.35"));
+        await using var source = new ManifestSource(file, pollInterval: TimeSpan.FromMilliseconds(100));
+        await source.StartAsync(CancellationToken.None);
+        Assert.Equal(1, source.Reloads);
+        var other = Path.Combine(_dir, "server.log");
+        for (var i = 0; i < 20; i++)
+        {
+            File.AppendAllText(other, "line " + i + "\n");
+            await Task.Delay(25);
+        }
+        await Task.Delay(400);
+        Assert.Equal(1, source.Reloads);
+
+        File.WriteAllText(file, ServiceYaml("two", "10.96.0.36"));
+        await WaitForAsync(source, s => s.GetService("default", "two") is not null, TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
     public async Task FileBroken_PreviousSnapshotKeptAndErrorLoggedWithFileName()
     {
         var file = Path.Combine(_dir, "cluster.yaml");
