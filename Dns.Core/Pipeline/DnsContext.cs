@@ -127,9 +127,10 @@ public sealed class DnsContext
 
     /// <summary>
     /// Whether the reply may be kept in wire form and replayed for the same request bytes (<see cref="IReplaySafe"/>).
-    /// The server sets it for UDP queries to blocks whose every plugin is replay-safe; plugins only clear it.
+    /// The server sets it for UDP queries to blocks whose every plugin is replay-safe; plugins can only clear it
+    /// (<see cref="DisableReplay"/>).
     /// </summary>
-    public bool Replayable { get; set; }
+    public bool Replayable { get; internal set; }
 
     /// <summary>Counters a replay of this reply must increment, as the chain did (<see cref="CountOnReplay"/>).</summary>
     public IReadOnlyList<Counter>? ReplayCounters => _replayCounters;
