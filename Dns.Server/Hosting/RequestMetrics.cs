@@ -58,25 +58,26 @@ internal sealed class RequestMetrics
             }
             reporter = _dropped;
         }
-        else
+        else if ((reporter = ReporterFor(ctx.Zone)) is null)
         {
-            // The router hands out its own key strings, so a reference scan finds the zone without hashing.
-            reporter = null;
-            var keys = _keys;
-            for (var i = 0; i < keys.Length; i++)
-            {
-                if (ReferenceEquals(keys[i], ctx.Zone))
-                {
-                    reporter = _reporters[i];
-                    break;
-                }
-            }
-            if (reporter is null && (keys.Length == 0 || !_zones.TryGetValue(ctx.Zone, out reporter)))
-            {
-                return;
-            }
+            return;
         }
         reporter.Report(ctx);
+    }
+
+    /// <summary>The reporter of a zone with <c>prometheus</c>, or null.</summary>
+    private ZoneReporter? ReporterFor(string zone)
+    {
+        // The router hands out its own key strings, so a reference scan finds the zone without hashing.
+        var keys = _keys;
+        for (var i = 0; i < keys.Length; i++)
+        {
+            if (ReferenceEquals(keys[i], zone))
+            {
+                return _reporters[i];
+            }
+        }
+        return keys.Length > 0 && _zones.TryGetValue(zone, out var reporter) ? reporter : null;
     }
 
     /// <summary>
@@ -89,15 +90,7 @@ internal sealed class RequestMetrics
         {
             return null;
         }
-        var keys = _keys;
-        for (var i = 0; i < keys.Length; i++)
-        {
-            if (ReferenceEquals(keys[i], ctx.Zone))
-            {
-                return _reporters[i].Prepare(ctx);
-            }
-        }
-        return _zones.TryGetValue(ctx.Zone, out var reporter) ? reporter.Prepare(ctx) : null;
+        return ReporterFor(ctx.Zone)?.Prepare(ctx);
     }
 
     /// <summary>The <c>type</c> label index: CoreDNS's monitored types, everything else "other".</summary>
