@@ -310,14 +310,14 @@ internal sealed class KubernetesLookup
             {
                 continue;
             }
-            for (var i = 0; i < ep.AddressTexts.Count; i++)
+            for (var i = 0; i < ep.AddressCount; i++)
             {
-                if (!ip.Equals(AddressAt(ep, i)))
+                if (!ip.Equals(ep.Address(i)))
                 {
                     continue;
                 }
                 var target = DnsName.Concat(
-                    DnsName.Parse(string.Concat(EndpointName(ep, ep.AddressTexts[i]), ".", slice.ServiceName, ".", slice.Namespace, ".svc.")),
+                    DnsName.Parse(string.Concat(EndpointName(ep, i), ".", slice.ServiceName, ".", slice.Namespace, ".svc.")),
                     _primaryZone);
                 var dup = false;
                 foreach (var r in result.Answer)
@@ -396,11 +396,11 @@ internal sealed class KubernetesLookup
                             {
                                 continue;
                             }
-                            for (var i = 0; i < ep.AddressTexts.Count; i++)
+                            for (var i = 0; i < ep.AddressCount; i++)
                             {
-                                if (AddressAt(ep, i) is { } a)
+                                if (ep.Address(i) is { } a)
                                 {
-                                    list.Add((DnsName.Concat(DnsName.Parse(EndpointName(ep, ep.AddressTexts[i]) + "."), svcName), a));
+                                    list.Add((DnsName.Concat(DnsName.Parse(EndpointName(ep, i) + "."), svcName), a));
                                 }
                             }
                         }
@@ -668,14 +668,14 @@ internal sealed class KubernetesLookup
             {
                 continue;
             }
-            for (var i = 0; i < ep.AddressTexts.Count; i++)
+            for (var i = 0; i < ep.AddressCount; i++)
             {
-                var address = AddressAt(ep, i);
+                var address = ep.Address(i);
                 if (address is null)
                 {
                     continue;
                 }
-                var name = EndpointName(ep, ep.AddressTexts[i]);
+                var name = EndpointName(ep, i);
                 if (r.Endpoint.Length > 0 && !string.Equals(r.Endpoint, name, StringComparison.OrdinalIgnoreCase))
                 {
                     continue;
@@ -708,19 +708,15 @@ internal sealed class KubernetesLookup
             {
                 if (ep.Ready)
                 {
-                    n += ep.AddressTexts.Count;
+                    n += ep.AddressCount;
                 }
             }
         }
         return n;
     }
 
-    /// <summary>The parsed address at index <paramref name="i"/> of <see cref="EndpointInfo.AddressTexts"/>, null when invalid.</summary>
-    internal static IPAddress? AddressAt(EndpointInfo ep, int i) =>
-        ep.Addresses.Count == ep.AddressTexts.Count ? ep.Addresses[i] : IpText.Parse(ep.AddressTexts[i]);
-
     /// <summary>Endpoint name (reference §2.7): hostname, else targetRef name with <c>endpoint_pod_names</c> (&lt; 64 chars), else the dashed address.</summary>
-    public string EndpointName(EndpointInfo ep, string addressText)
+    public string EndpointName(EndpointInfo ep, int address)
     {
         if (!string.IsNullOrEmpty(ep.Hostname))
         {
@@ -730,6 +726,6 @@ internal sealed class KubernetesLookup
         {
             return ep.TargetRefName;
         }
-        return IpText.Dashed(addressText);
+        return ep.DashedAddress(address);
     }
 }

@@ -9,18 +9,14 @@ namespace Dns.Plugins.Kubernetes.Data;
 public sealed class ClusterSnapshot
 {
     private static readonly IReadOnlyList<EndpointSliceInfo> NoSlices = [];
-    private static readonly IReadOnlyList<ServiceInfo> NoServices = [];
-    private static readonly IReadOnlyList<(EndpointSliceInfo, EndpointInfo)> NoEndpoints = [];
-    private static readonly IReadOnlyList<PodInfo> NoPods = [];
 
-    private readonly Dictionary<string, ServiceInfo> _services;
-    private readonly Dictionary<string, EndpointSliceInfo[]> _slicesByService;
+    // One dictionary for services and their slices, keyed by (namespace, name) without building a key string: a
+    // 20,000-service cluster otherwise holds two key strings and two entries per service.
+    private readonly Dictionary<NsName, ServiceEntry> _byName;
     private readonly Dictionary<string, NamespaceInfo> _namespaces;
-    // Index values are exact-size arrays, not lists: most keys have one entry, and a 20,000-service cluster has
-    // 100,000 endpoint addresses (a List per key costs three times the array).
-    private readonly Dictionary<IPAddress, ServiceInfo[]> _servicesByClusterIP;
-    private readonly Dictionary<IPAddress, (EndpointSliceInfo, EndpointInfo)[]> _endpointsByIP;
-    private readonly Dictionary<IPAddress, PodInfo[]> _podsByIP;
+    private readonly AddressIndex<ServiceInfo> _servicesByClusterIP;
+    private readonly AddressIndex<(EndpointSliceInfo, EndpointInfo)> _endpointsByIP;
+    private readonly AddressIndex<PodInfo> _podsByIP;
 
     /// <summary>An empty, unsynced snapshot.</summary>
     public static ClusterSnapshot Empty { get; } = new([], [], [], [], 0, synced: false);
@@ -36,36 +32,33 @@ public sealed class ClusterSnapshot
     {
         Serial = serial;
         Synced = synced;
-        _services = new Dictionary<string, ServiceInfo>(StringComparer.OrdinalIgnoreCase);
-        var servicesByClusterIP = new Dictionary<IPAddress, List<ServiceInfo>>();
-        var serviceList = new List<ServiceInfo>();
+        _byName = new Dictionary<NsName, ServiceEntry>(NsName.Comparer);
         foreach (var s in services)
         {
-            _services[Key(s.Namespace, s.Name)] = s;
+            _byName[new NsName(s.Namespace, s.Name)] = new ServiceEntry(s, null);
         }
-        foreach (var s in _services.Values)
+        var serviceList = new ServiceInfo[_byName.Count];
+        var n = 0;
+        var byClusterIP = new AddressIndex<ServiceInfo>.Builder();
+        foreach (var e in _byName.Values)
         {
-            serviceList.Add(s);
+            var s = e.Service!;
+            serviceList[n++] = s;
             foreach (var ip in s.ClusterIPAddresses)
             {
-                if (!servicesByClusterIP.TryGetValue(ip, out var list))
-                {
-                    servicesByClusterIP[ip] = list = new List<ServiceInfo>(1);
-                }
-                list.Add(s);
+                byClusterIP.Add(ip, s);
             }
         }
-        serviceList.Sort(static (a, b) =>
+        Array.Sort(serviceList, static (a, b) =>
         {
             var c = string.CompareOrdinal(a.Namespace, b.Namespace);
             return c != 0 ? c : string.CompareOrdinal(a.Name, b.Name);
         });
-        serviceList.TrimExcess();
         Services = serviceList;
-        _servicesByClusterIP = Compact(servicesByClusterIP);
+        _servicesByClusterIP = byClusterIP.Build();
 
-        var slicesByService = new Dictionary<string, List<EndpointSliceInfo>>(StringComparer.OrdinalIgnoreCase);
-        var endpointsByIP = new Dictionary<IPAddress, List<(EndpointSliceInfo, EndpointInfo)>>();
+        var slicesByService = new Dictionary<NsName, List<EndpointSliceInfo>>(NsName.Comparer);
+        var endpointsByIP = new AddressIndex<(EndpointSliceInfo, EndpointInfo)>.Builder();
         var sliceList = new List<EndpointSliceInfo>();
         foreach (var sl in slices)
         {
@@ -74,7 +67,7 @@ public sealed class ClusterSnapshot
             {
                 continue;
             }
-            var k = Key(sl.Namespace, sl.ServiceName);
+            var k = new NsName(sl.Namespace, sl.ServiceName);
             if (!slicesByService.TryGetValue(k, out var l))
             {
                 slicesByService[k] = l = new List<EndpointSliceInfo>(1);
@@ -86,55 +79,44 @@ public sealed class ClusterSnapshot
                 {
                     continue;
                 }
-                foreach (var ip in ep.Addresses)
+                for (var i = 0; i < ep.AddressCount; i++)
                 {
-                    if (!endpointsByIP.TryGetValue(ip, out var el))
+                    if (ep.TryGetIPv4(i, out var v4))
                     {
-                        endpointsByIP[ip] = el = new List<(EndpointSliceInfo, EndpointInfo)>(1);
+                        endpointsByIP.Add(v4, (sl, ep));
                     }
-                    el.Add((sl, ep));
+                    else if (ep.Address(i) is { } ip)
+                    {
+                        endpointsByIP.Add(ip, (sl, ep));
+                    }
                 }
             }
         }
-        sliceList.TrimExcess();
-        Slices = sliceList;
-        _slicesByService = Compact(slicesByService, StringComparer.OrdinalIgnoreCase);
-        _endpointsByIP = Compact(endpointsByIP);
+        Slices = sliceList.ToArray();
+        foreach (var (k, l) in slicesByService)
+        {
+            _byName[k] = new ServiceEntry(_byName.TryGetValue(k, out var e) ? e.Service : null, [.. l]);
+        }
+        _endpointsByIP = endpointsByIP.Build();
 
         _namespaces = new Dictionary<string, NamespaceInfo>(StringComparer.OrdinalIgnoreCase);
-        foreach (var n in namespaces)
+        foreach (var ns in namespaces)
         {
-            _namespaces[n.Name] = n;
+            _namespaces[ns.Name] = ns;
         }
 
-        var podsByIP = new Dictionary<IPAddress, List<PodInfo>>();
+        var podsByIP = new AddressIndex<PodInfo>.Builder();
         var podList = new List<PodInfo>();
         foreach (var p in pods)
         {
             podList.Add(p);
             if (p.PodIPAddress is { } ip && !p.Terminating)
             {
-                if (!podsByIP.TryGetValue(ip, out var pl))
-                {
-                    podsByIP[ip] = pl = new List<PodInfo>(1);
-                }
-                pl.Add(p);
+                podsByIP.Add(ip, p);
             }
         }
-        podList.TrimExcess();
-        Pods = podList;
-        _podsByIP = Compact(podsByIP);
-    }
-
-    private static Dictionary<TKey, TValue[]> Compact<TKey, TValue>(Dictionary<TKey, List<TValue>> lists, IEqualityComparer<TKey>? comparer = null)
-        where TKey : notnull
-    {
-        var d = new Dictionary<TKey, TValue[]>(lists.Count, comparer);
-        foreach (var (k, v) in lists)
-        {
-            d[k] = [.. v];
-        }
-        return d;
+        Pods = podList.ToArray();
+        _podsByIP = podsByIP.Build();
     }
 
     /// <summary>Every required resource was listed at least once.</summary>
@@ -156,26 +138,40 @@ public sealed class ClusterSnapshot
     public IEnumerable<NamespaceInfo> Namespaces => _namespaces.Values;
 
     /// <summary>The service <paramref name="ns"/>/<paramref name="name"/>.</summary>
-    public ServiceInfo? GetService(string ns, string name) => _services.GetValueOrDefault(Key(ns, name));
+    public ServiceInfo? GetService(string ns, string name) =>
+        _byName.TryGetValue(new NsName(ns, name), out var e) ? e.Service : null;
 
     /// <summary>Every slice labelled for the service, across address families.</summary>
     public IReadOnlyList<EndpointSliceInfo> GetSlices(string ns, string serviceName) =>
-        _slicesByService.TryGetValue(Key(ns, serviceName), out var l) ? l : NoSlices;
+        _byName.TryGetValue(new NsName(ns, serviceName), out var e) && e.Slices is { } l ? l : NoSlices;
 
     /// <summary>The namespace, if it exists.</summary>
     public NamespaceInfo? GetNamespace(string name) => _namespaces.GetValueOrDefault(name);
 
     /// <summary>Services with <paramref name="ip"/> among their cluster IPs.</summary>
-    public IReadOnlyList<ServiceInfo> ServicesByClusterIP(IPAddress ip) =>
-        _servicesByClusterIP.TryGetValue(ip, out var l) ? l : NoServices;
+    public IReadOnlyList<ServiceInfo> ServicesByClusterIP(IPAddress ip) => _servicesByClusterIP.Find(ip);
 
     /// <summary>Ready endpoints having <paramref name="ip"/>, with their slice.</summary>
-    public IReadOnlyList<(EndpointSliceInfo Slice, EndpointInfo Endpoint)> EndpointsByIP(IPAddress ip) =>
-        _endpointsByIP.TryGetValue(ip, out var l) ? l : NoEndpoints;
+    public IReadOnlyList<(EndpointSliceInfo Slice, EndpointInfo Endpoint)> EndpointsByIP(IPAddress ip) => _endpointsByIP.Find(ip);
 
     /// <summary>Running (not terminating) pods whose primary IP is <paramref name="ip"/>.</summary>
-    public IReadOnlyList<PodInfo> PodsByIP(IPAddress ip) =>
-        _podsByIP.TryGetValue(ip, out var l) ? l : NoPods;
+    public IReadOnlyList<PodInfo> PodsByIP(IPAddress ip) => _podsByIP.Find(ip);
 
-    private static string Key(string ns, string name) => ns + "/" + name;
+    private readonly record struct ServiceEntry(ServiceInfo? Service, EndpointSliceInfo[]? Slices);
+
+    /// <summary>A (namespace, name) key compared without regard to ASCII case.</summary>
+    private readonly record struct NsName(string Namespace, string Name)
+    {
+        public static readonly IEqualityComparer<NsName> Comparer = new NsNameComparer();
+
+        private sealed class NsNameComparer : IEqualityComparer<NsName>
+        {
+            public bool Equals(NsName x, NsName y) =>
+                string.Equals(x.Name, y.Name, StringComparison.OrdinalIgnoreCase)
+                && string.Equals(x.Namespace, y.Namespace, StringComparison.OrdinalIgnoreCase);
+
+            public int GetHashCode(NsName k) =>
+                HashCode.Combine(StringComparer.OrdinalIgnoreCase.GetHashCode(k.Namespace), StringComparer.OrdinalIgnoreCase.GetHashCode(k.Name));
+        }
+    }
 }

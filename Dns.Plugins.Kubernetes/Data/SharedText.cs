@@ -16,3 +16,46 @@ internal static class SharedText
 
     public static string? InternOrNull(string? value) => value is null ? null : string.Intern(value);
 }
+
+/// <summary>
+/// One copy of each port list: services of one deployment pattern repeat the same ports (http 80/TCP, metrics
+/// 9090/TCP), and a cluster of 20,000 services otherwise holds a list and its records per service and per slice.
+/// The table is bounded: past <see cref="Limit"/> distinct lists, new ones are kept as they are.
+/// </summary>
+internal static class SharedPorts
+{
+    private const int Limit = 16_384;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<PortList, ServicePortInfo[]> Table = new();
+
+    public static ServicePortInfo[] Intern(ServicePortInfo[] ports)
+    {
+        if (ports.Length == 0)
+        {
+            return [];
+        }
+        if (Table.TryGetValue(new PortList(ports), out var shared))
+        {
+            return shared;
+        }
+        return Table.Count >= Limit ? ports : Table.GetOrAdd(new PortList(ports), ports);
+    }
+
+    private readonly struct PortList(ServicePortInfo[] ports) : IEquatable<PortList>
+    {
+        private readonly ServicePortInfo[] _ports = ports;
+
+        public bool Equals(PortList other) => _ports.AsSpan().SequenceEqual(other._ports);
+
+        public override bool Equals(object? obj) => obj is PortList p && Equals(p);
+
+        public override int GetHashCode()
+        {
+            var h = new HashCode();
+            foreach (var p in _ports)
+            {
+                h.Add(p);
+            }
+            return h.ToHashCode();
+        }
+    }
+}

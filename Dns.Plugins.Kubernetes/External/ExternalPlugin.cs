@@ -261,9 +261,9 @@ public sealed class ExternalPlugin : IDnsPlugin
                             {
                                 continue;
                             }
-                            for (var i = 0; i < ep.AddressTexts.Count; i++)
+                            for (var i = 0; i < ep.AddressCount; i++)
                             {
-                                if (KubernetesLookup.AddressAt(ep, i) is { } a)
+                                if (ep.Address(i) is { } a)
                                 {
                                     list.Add(a);
                                 }
@@ -390,13 +390,13 @@ public sealed class ExternalPlugin : IDnsPlugin
                         {
                             continue;
                         }
-                        for (var i = 0; i < ep.AddressTexts.Count; i++)
+                        for (var i = 0; i < ep.AddressCount; i++)
                         {
-                            if (KubernetesLookup.AddressAt(ep, i) is not { } address)
+                            if (ep.Address(i) is not { } address)
                             {
                                 continue;
                             }
-                            var name = kl.EndpointName(ep, ep.AddressTexts[i]);
+                            var name = kl.EndpointName(ep, i);
                             if (endpoint.Length > 0 && !string.Equals(endpoint, name, StringComparison.OrdinalIgnoreCase))
                             {
                                 continue;

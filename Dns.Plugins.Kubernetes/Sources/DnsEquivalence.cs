@@ -30,7 +30,7 @@ internal static class DnsEquivalence
             var y = b.Endpoints[i];
             if (x.Ready != y.Ready || x.Hostname != y.Hostname || x.TargetRefName != y.TargetRefName
                 || x.TargetRefKind != y.TargetRefKind || x.NodeName != y.NodeName || x.Zone != y.Zone
-                || !SameList(x.AddressTexts, y.AddressTexts))
+                || !x.SameAddresses(y))
             {
                 return false;
             }

@@ -38,7 +38,8 @@ public static partial class KubeObjectConverter
             {
                 if (!string.IsNullOrEmpty(t))
                 {
-                    ipTexts.Add(t);
+                    // clusterIPs[0] repeats clusterIP: keep one string.
+                    ipTexts.Add(t == clusterIP ? clusterIP : t);
                 }
             }
         }
@@ -109,7 +110,7 @@ public static partial class KubeObjectConverter
             ClusterIPs = ipTexts.ToArray(),
             ClusterIPAddresses = addresses.ToArray(),
             ExternalName = NullIfEmpty(spec?.ExternalName),
-            Ports = ports.ToArray(),
+            Ports = SharedPorts.Intern(ports.ToArray()),
             ExternalIPs = externalIPs.Count == 0 ? [] : externalIPs.ToArray(),
             LoadBalancerIngress = ingress.Count == 0 ? [] : ingress.ToArray(),
             Labels = Labels(meta),
@@ -137,8 +138,7 @@ public static partial class KubeObjectConverter
                 {
                     continue;
                 }
-                var texts = new List<string>();
-                var addrs = new List<IPAddress>();
+                var texts = new List<string>(1);
                 if (e.Addresses is { } a)
                 {
                     foreach (var t in a)
@@ -148,11 +148,7 @@ public static partial class KubeObjectConverter
                             continue;
                         }
                         texts.Add(t);
-                        if (TryParseIP(t, out var ip))
-                        {
-                            addrs.Add(ip);
-                        }
-                        else if (addressType != "FQDN")
+                        if (!EndpointInfo.IsPlainIPv4(t, out _) && !TryParseIP(t, out _) && addressType != "FQDN")
                         {
                             LogBadAddress(logger, "endpointslice", ns, meta.Name, t);
                         }
@@ -160,9 +156,7 @@ public static partial class KubeObjectConverter
                 }
                 endpoints.Add(new EndpointInfo
                 {
-                    // Exact-size arrays: a cluster holds one per endpoint, a List costs three times as much.
-                    AddressTexts = texts.ToArray(),
-                    Addresses = addrs.ToArray(),
+                    AddressTexts = texts,
                     Hostname = NullIfEmpty(e.Hostname),
                     TargetRefName = NullIfEmpty(e.TargetRef?.Name),
                     TargetRefKind = NullIfEmpty(e.TargetRef?.Kind),
@@ -195,7 +189,7 @@ public static partial class KubeObjectConverter
             ServiceName = labels is not null && labels.TryGetValue(ServiceNameLabel, out var svc) && svc is not null ? svc : "",
             AddressType = addressType,
             Endpoints = endpoints.ToArray(),
-            Ports = ports.ToArray(),
+            Ports = SharedPorts.Intern(ports.ToArray()),
             ResourceVersion = meta.ResourceVersion ?? "",
         };
     }

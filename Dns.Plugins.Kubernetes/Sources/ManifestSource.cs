@@ -1,3 +1,4 @@
+using Dns.Core.Pipeline;
 using Dns.Plugins.Kubernetes.Data;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -188,8 +189,14 @@ public sealed partial class ManifestSource : IClusterSource
                 return false;
             }
             _fingerprint = fingerprint;
+            var reloaded = _current.Synced;
             Volatile.Write(ref _current, snapshot);
             Interlocked.Increment(ref _reloads);
+            if (reloaded)
+            {
+                // The old cluster and the loading garbage are dead now (the first load is the server's start-up).
+                HeapTrim.Request();
+            }
             _synced.TrySetResult();
             try
             {

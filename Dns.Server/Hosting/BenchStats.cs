@@ -33,7 +33,7 @@ internal sealed class BenchStats : IDisposable
     {
         var info = GC.GetGCMemoryInfo();
         _output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"stats t={_clock.ElapsedMilliseconds} q={Replies.Value:0} alloc={GC.GetTotalAllocatedBytes()} gen0={GC.CollectionCount(0)} gen1={GC.CollectionCount(1)} gen2={GC.CollectionCount(2)} pause_ms={GC.GetTotalPauseDuration().TotalMilliseconds:0.###} heap={info.HeapSizeBytes} threads={ThreadPool.ThreadCount}"));
+            $"stats t={_clock.ElapsedMilliseconds} q={Replies.Value:0} alloc={GC.GetTotalAllocatedBytes()} gen0={GC.CollectionCount(0)} gen1={GC.CollectionCount(1)} gen2={GC.CollectionCount(2)} pause_ms={GC.GetTotalPauseDuration().TotalMilliseconds:0.###} heap={info.HeapSizeBytes} committed={info.TotalCommittedBytes} frag={info.FragmentedBytes} threads={ThreadPool.ThreadCount}"));
         _output.Flush();
     }
 

@@ -123,12 +123,22 @@ public sealed partial class DnsServerHost : IAsyncDisposable
         _stats ??= BenchStats.StartIfRequested(Console.Error);
         if (_options.TrimMemoryAfterStart)
         {
-            // Half a second after the listeners are up: the collection pauses every thread for some ms (30 ms for
+            // Once start-up is over: the listeners are up and every plugin that loads data (kubernetes' first list)
+            // reports ready, then half a second more. The collection pauses every thread for some ms (30 ms for
             // 1,000 services), and clients waiting for the server to come up must not wait for it too.
-            _ = Task.Run(static async () =>
+            HeapTrim.Enable(TimeSpan.FromMilliseconds(500));
+            var checks = new List<IReadinessCheck>();
+            foreach (var b in _current.Blocks)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(500)).ConfigureAwait(false);
-                GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+                checks.AddRange(b.ReadinessChecks);
+            }
+            _ = Task.Run(async () =>
+            {
+                for (var waited = 0; waited < 120_000 && !AllReady(checks); waited += 50)
+                {
+                    await Task.Delay(50).ConfigureAwait(false);
+                }
+                HeapTrim.Request();
             });
         }
         if (_options.YoungGenerationBudget > 0)
@@ -149,6 +159,18 @@ public sealed partial class DnsServerHost : IAsyncDisposable
             _options.Output.WriteLine($"linux/{(System.Runtime.InteropServices.RuntimeInformation.OSArchitecture == System.Runtime.InteropServices.Architecture.X64 ? "amd64" : System.Runtime.InteropServices.RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant())}, dotnet{Environment.Version}, Dns.Server");
             _options.Output.Flush();
         }
+    }
+
+    private static bool AllReady(List<IReadinessCheck> checks)
+    {
+        foreach (var c in checks)
+        {
+            if (!c.IsReady)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>

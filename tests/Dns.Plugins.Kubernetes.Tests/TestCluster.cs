@@ -42,7 +42,6 @@ internal static class TestCluster
     public static EndpointInfo Ep(string address, string? hostname = null, bool ready = true, string? targetRef = null, string? zone = null) => new()
     {
         AddressTexts = [address],
-        Addresses = [IPAddress.Parse(address)],
         Hostname = hostname,
         Ready = ready,
         TargetRefName = targetRef,
