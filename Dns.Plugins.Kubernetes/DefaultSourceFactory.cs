@@ -11,7 +11,7 @@ internal static class DefaultSourceFactory
     {
         if (options.ManifestsPath is { } path)
         {
-            var manifests = new ManifestSource(context.ResolvePath(path), context.LoggerFactory, context.Time);
+            var manifests = new ManifestSource(context.ResolvePath(path), context.LoggerFactory, context.Time, pollInterval: null, keepPodNames: options.EndpointPodNames);
             if (options.Labels is null && options.NamespaceLabels is null)
             {
                 return manifests;
@@ -31,6 +31,7 @@ internal static class DefaultSourceFactory
             NamespaceLabelSelector = options.NamespaceLabels,
             WatchPods = options.Pods == PodMode.Verified,
             WatchEndpoints = !options.NoEndpoints,
+            KeepPodNames = options.EndpointPodNames,
         };
         return new ApiServerSource(api, context.LoggerFactory, context.Time, context.Metrics);
     }

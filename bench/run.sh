@@ -19,8 +19,12 @@ SERVICES=${SERVICES:-1000}; MODES=${MODES:-pinned}; REPEATS=${REPEATS:-3}; DURAT
 for b in dnsperf knotd unbound dnsmasq taskset; do
   command -v "$b" >/dev/null || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dnsperf knot unbound dnsmasq-base >/dev/null; break; }
 done
-dotnet build Dns.Server -c Release -v q -nologo >/dev/null
-SERVER="$ROOT/Dns.Server/bin/Release/net10.0/Dns.Server.dll"
+# Every scenario measures what deploy/Dockerfile ships: a ReadyToRun publish (not trimmed, not AOT).
+PUB="$ROOT/Dns.Server/bin/Release/net10.0/linux-x64/publish-r2r"
+dotnet publish Dns.Server -c Release -r linux-x64 -p:PublishReadyToRun=true --self-contained false -o "$PUB" -v q -nologo >/dev/null
+SERVER="$PUB/Dns.Server.dll"
+# SERVER_ENV: extra environment for our server only (experiments: SERVER_ENV="DOTNET_TieredPGO=0").
+SERVER_ENV=${SERVER_ENV:-}
 
 WORK=$(mktemp -d /tmp/dns-bench-XXXX)
 cp -r ../shared/bench/peers "$WORK/peers"
@@ -83,7 +87,7 @@ CF
 ours() { # $1 label, $2 corefile, rest: bench.py args
   local label=$1 cf=$2; shift 2
   python3 "$WORK/peers/bench.py" --custom "$label" --port 25320 \
-    --cmd "env DNS_BENCH_STATS=1 dotnet $SERVER -conf $cf -dns.port {port} -quiet" --out "$ROOT/bench/results/$stamp-$label.json" "$@"
+    --cmd "env DNS_BENCH_STATS=1 $SERVER_ENV dotnet $SERVER -conf $cf -dns.port {port} -quiet" --out "$ROOT/bench/results/$stamp-$label.json" "$@"
 }
 
 case $scenario in
@@ -114,16 +118,13 @@ case $scenario in
     for n in ${SIZES:-1000 5000 20000}; do
       python3 bench/gen_cluster.py --services "$n" --queries 1000 --out "$DATA/$n" >/dev/null
       cf=$(corefile k8s); sed -i "s#$DATA/cluster.yaml#$DATA/$n/cluster.yaml#" "$cf"
-      python3 bench/measure_sync.py --server "$SERVER" --corefile "$cf" --port 25320 --services "$n"
+      env $SERVER_ENV python3 bench/measure_sync.py --server "$SERVER" --corefile "$cf" --port 25320 --services "$n"
     done
     ;;
   startup)
-    # As deployed (deploy/Dockerfile): a ReadyToRun publish, not the JIT-only build output.
-    PUB="$ROOT/Dns.Server/bin/Release/net10.0/linux-x64/publish-r2r"
-    dotnet publish Dns.Server -c Release -r linux-x64 -p:PublishReadyToRun=true --self-contained false -o "$PUB" -v q -nologo >/dev/null
     python3 bench/gen_cluster.py --services "$SERVICES" --out "$DATA" >/dev/null
     python3 "$WORK/peers/bench.py" --startup-only 7 --custom ours-k8s --port 25320 \
-      --cmd "dotnet $PUB/Dns.Server.dll -conf $(corefile k8s) -dns.port {port} -quiet"
+      --cmd "env $SERVER_ENV dotnet $SERVER -conf $(corefile k8s) -dns.port {port} -quiet"
     python3 "$WORK/peers/bench.py" --startup-only 7 --targets knot
     ;;
   *) echo "unknown scenario $scenario" >&2; exit 2;;

@@ -185,7 +185,7 @@ public sealed partial class ApiServerSource : IClusterSource
                 },
                 (rv, timeout, onError, ct) => client.DiscoveryV1.WatchListEndpointSliceForAllNamespacesAsync(
                     allowWatchBookmarks: true, labelSelector: labels, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct),
-                o => KubeObjectConverter.ToEndpointSlice(o, convertLogger),
+                o => KubeObjectConverter.ToEndpointSlice(o, convertLogger, _options.KeepPodNames),
                 DnsEquivalence.Same,
                 timing,
                 _logger,

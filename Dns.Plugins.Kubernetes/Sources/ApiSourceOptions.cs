@@ -35,6 +35,9 @@ public sealed record ApiSourceOptions
     /// <summary>Watch Pods (needed for <c>pods verified</c>).</summary>
     public bool WatchPods { get; init; }
 
+    /// <summary>Keep endpoints' targetRef names (needed only for <c>endpoint_pod_names</c>).</summary>
+    public bool KeepPodNames { get; init; } = true;
+
     /// <summary>Watch EndpointSlices (false for <c>noendpoints</c>).</summary>
     public bool WatchEndpoints { get; init; } = true;
 

@@ -98,9 +98,9 @@ public static class ManifestLoader
     /// Loads a file or directory straight into a synced snapshot, converting each object as it is read (large manifests
     /// are never held as typed objects). Namespaces referenced but not declared are created implicitly.
     /// </summary>
-    public static ClusterSnapshot LoadSnapshot(string path, uint serial, ILogger? logger = null)
+    public static ClusterSnapshot LoadSnapshot(string path, uint serial, ILogger? logger = null, bool keepPodNames = true)
     {
-        var sink = new SnapshotManifestSink(logger);
+        var sink = new SnapshotManifestSink(logger, keepPodNames);
         foreach (var f in Files(path))
         {
             ReadFile(f, sink);

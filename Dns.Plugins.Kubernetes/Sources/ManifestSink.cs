@@ -65,7 +65,7 @@ internal sealed class TypedManifestSink : ManifestSink
 /// not declared are created implicitly: a manifest of services alone must resolve, and CoreDNS answers NXDOMAIN for
 /// names in a namespace that does not exist.
 /// </summary>
-internal sealed class SnapshotManifestSink(ILogger? logger) : ManifestSink
+internal sealed class SnapshotManifestSink(ILogger? logger, bool keepPodNames = true) : ManifestSink
 {
     private readonly List<ServiceInfo> _services = [];
     private readonly List<EndpointSliceInfo> _slices = [];
@@ -86,7 +86,7 @@ internal sealed class SnapshotManifestSink(ILogger? logger) : ManifestSink
 
     public override void Add(V1EndpointSlice slice)
     {
-        if (KubeObjectConverter.ToEndpointSlice(slice, logger) is { } i)
+        if (KubeObjectConverter.ToEndpointSlice(slice, logger, keepPodNames) is { } i)
         {
             _slices.Add(i);
             _referenced.Add(i.Namespace);

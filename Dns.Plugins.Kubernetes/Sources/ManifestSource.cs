@@ -28,10 +28,18 @@ public sealed partial class ManifestSource : IClusterSource
     private int _failures;
     private int _disposed;
     private int _started;
+    private readonly bool _keepPodNames;
 
     /// <summary>Creates the source for <paramref name="path"/> (a file or directory); nothing is read before <see cref="StartAsync"/>.</summary>
     public ManifestSource(string path, ILoggerFactory? loggerFactory = null, TimeProvider? time = null, TimeSpan? pollInterval = null)
+        : this(path, loggerFactory, time, pollInterval, keepPodNames: true)
     {
+    }
+
+    /// <summary>As above; <paramref name="keepPodNames"/> false drops endpoints' targetRef names (only <c>endpoint_pod_names</c> needs them).</summary>
+    public ManifestSource(string path, ILoggerFactory? loggerFactory, TimeProvider? time, TimeSpan? pollInterval, bool keepPodNames)
+    {
+        _keepPodNames = keepPodNames;
         ArgumentException.ThrowIfNullOrEmpty(path);
         _path = System.IO.Path.GetFullPath(path);
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("plugin/kubernetes");
@@ -177,7 +185,7 @@ public sealed partial class ManifestSource : IClusterSource
             ClusterSnapshot snapshot;
             try
             {
-                snapshot = ManifestLoader.LoadSnapshot(_path, (uint)_time.GetUtcNow().ToUnixTimeSeconds(), _logger);
+                snapshot = ManifestLoader.LoadSnapshot(_path, (uint)_time.GetUtcNow().ToUnixTimeSeconds(), _logger, _keepPodNames);
                 LogLoaded(_logger, _path, snapshot.Services.Count, snapshot.Slices.Count, snapshot.Pods.Count);
             }
             catch (ManifestException e)

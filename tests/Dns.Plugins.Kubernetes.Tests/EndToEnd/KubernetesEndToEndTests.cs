@@ -201,3 +201,63 @@ public sealed class KubernetesUnreachableApiTests
         Assert.Contains("only the first specified endpoint 'http://127.0.0.1:1' is used", server.Log, StringComparison.Ordinal);
     }
 }
+
+/// <summary>
+/// <c>endpoint_pod_names</c> through the manifests source: the source keeps endpoints' targetRef names only when the
+/// option asks for them, so both settings must still answer as CoreDNS does.
+/// </summary>
+public sealed class KubernetesEndpointPodNamesTests
+{
+    private const string Manifest = """
+        apiVersion: v1
+        kind: Service
+        metadata: {name: db, namespace: data}
+        spec:
+          clusterIP: None
+          ports: [{name: pg, port: 5432, protocol: TCP}]
+        ---
+        apiVersion: discovery.k8s.io/v1
+        kind: EndpointSlice
+        metadata:
+          name: db-x1
+          namespace: data
+          labels: {kubernetes.io/service-name: db}
+        addressType: IPv4
+        ports: [{name: pg, port: 5432, protocol: TCP}]
+        endpoints:
+        - addresses: ["10.244.3.7"]
+          conditions: {ready: true}
+          targetRef: {kind: Pod, name: db-6d4f9-abcde, namespace: data}
+        """;
+
+    [Theory]
+    [InlineData(true, "db-6d4f9-abcde")]
+    [InlineData(false, "10-244-3-7")]
+    public async Task Dig_HeadlessSrv_TargetNamedByPodOnlyWithOption(bool podNames, string label)
+    {
+        var dir = Directory.CreateTempSubdirectory("k8s-podnames-");
+        try
+        {
+            var file = Path.Combine(dir.FullName, "cluster.yaml");
+            await File.WriteAllTextAsync(file, Manifest);
+            await using var server = await TestDnsServer.StartAsync($$"""
+                cluster.local {
+                    kubernetes {
+                        manifests {{file}}
+                        {{(podNames ? "endpoint_pod_names" : "")}}
+                    }
+                }
+                """);
+            var r = await Dig.RunAsync(server.Port, "_pg._tcp.db.data.svc.cluster.local", "SRV");
+            Assert.Equal("NOERROR", r.Status);
+            Assert.Equal([$"_pg._tcp.db.data.svc.cluster.local. 5 IN SRV 0 100 5432 {label}.db.data.svc.cluster.local."], r.Section("ANSWER"));
+            Assert.Equal([$"{label}.db.data.svc.cluster.local. 5 IN A 10.244.3.7"], r.Section("ADDITIONAL"));
+            var a = await Dig.RunAsync(server.Port, $"{label}.db.data.svc.cluster.local", "A");
+            Assert.Equal(["10.244.3.7"], a.Section("ANSWER").Select(l => l.Split(' ')[^1]));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+}

@@ -130,6 +130,10 @@ public sealed class KubeObjectConverterTests
         Assert.Equal(["10.244.1.31", "not-an-ip"], s.Endpoints[1].AddressTexts);
         Assert.Equal([IPAddress.Parse("10.244.1.31")], s.Endpoints[1].Addresses);
         Assert.True(log.Contains("not-an-ip"));
+        var withoutPodNames = KubeObjectConverter.ToEndpointSlice(sl, keepPodNames: false)!;
+        Assert.Null(withoutPodNames.Endpoints[0].TargetRefName);
+        Assert.Equal("Pod", withoutPodNames.Endpoints[0].TargetRefKind);
+        Assert.Equal("web-0", withoutPodNames.Endpoints[0].Hostname);
     }
 
     [Fact]
