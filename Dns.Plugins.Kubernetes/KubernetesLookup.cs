@@ -716,7 +716,7 @@ internal sealed class KubernetesLookup
     }
 
     /// <summary>Endpoint name (reference §2.7): hostname, else targetRef name with <c>endpoint_pod_names</c> (&lt; 64 chars), else the dashed address.</summary>
-    public string EndpointName(EndpointInfo ep, int address)
+    public string EndpointName(in EndpointInfo ep, int address)
     {
         if (!string.IsNullOrEmpty(ep.Hostname))
         {

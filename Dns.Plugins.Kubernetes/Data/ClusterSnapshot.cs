@@ -15,7 +15,7 @@ public sealed class ClusterSnapshot
     private readonly Dictionary<NsName, ServiceEntry> _byName;
     private readonly Dictionary<string, NamespaceInfo> _namespaces;
     private readonly AddressIndex<ServiceInfo> _servicesByClusterIP;
-    private readonly AddressIndex<(EndpointSliceInfo, EndpointInfo)> _endpointsByIP;
+    private readonly AddressIndex<EndpointRef> _endpointsByIP;
     private readonly AddressIndex<PodInfo> _podsByIP;
 
     /// <summary>An empty, unsynced snapshot.</summary>
@@ -32,7 +32,7 @@ public sealed class ClusterSnapshot
     {
         Serial = serial;
         Synced = synced;
-        _byName = new Dictionary<NsName, ServiceEntry>(NsName.Comparer);
+        _byName = new Dictionary<NsName, ServiceEntry>(services.TryGetNonEnumeratedCount(out var count) ? count : 0, NsName.Comparer);
         foreach (var s in services)
         {
             _byName[new NsName(s.Namespace, s.Name)] = new ServiceEntry(s, null);
@@ -58,7 +58,7 @@ public sealed class ClusterSnapshot
         _servicesByClusterIP = byClusterIP.Build();
 
         var slicesByService = new Dictionary<NsName, List<EndpointSliceInfo>>(NsName.Comparer);
-        var endpointsByIP = new AddressIndex<(EndpointSliceInfo, EndpointInfo)>.Builder();
+        var endpointsByIP = new AddressIndex<EndpointRef>.Builder();
         var sliceList = new List<EndpointSliceInfo>();
         foreach (var sl in slices)
         {
@@ -73,8 +73,9 @@ public sealed class ClusterSnapshot
                 slicesByService[k] = l = new List<EndpointSliceInfo>(1);
             }
             l.Add(sl);
-            foreach (var ep in sl.Endpoints)
+            for (var e = 0; e < sl.Endpoints.Count; e++)
             {
+                var ep = sl.Endpoints[e];
                 if (!ep.Ready)
                 {
                     continue;
@@ -83,11 +84,11 @@ public sealed class ClusterSnapshot
                 {
                     if (ep.TryGetIPv4(i, out var v4))
                     {
-                        endpointsByIP.Add(v4, (sl, ep));
+                        endpointsByIP.Add(v4, new EndpointRef(sl, e));
                     }
                     else if (ep.Address(i) is { } ip)
                     {
-                        endpointsByIP.Add(ip, (sl, ep));
+                        endpointsByIP.Add(ip, new EndpointRef(sl, e));
                     }
                 }
             }
@@ -152,10 +153,26 @@ public sealed class ClusterSnapshot
     public IReadOnlyList<ServiceInfo> ServicesByClusterIP(IPAddress ip) => _servicesByClusterIP.Find(ip);
 
     /// <summary>Ready endpoints having <paramref name="ip"/>, with their slice.</summary>
-    public IReadOnlyList<(EndpointSliceInfo Slice, EndpointInfo Endpoint)> EndpointsByIP(IPAddress ip) => _endpointsByIP.Find(ip);
+    public IReadOnlyList<(EndpointSliceInfo Slice, EndpointInfo Endpoint)> EndpointsByIP(IPAddress ip)
+    {
+        var refs = _endpointsByIP.Find(ip);
+        if (refs.Count == 0)
+        {
+            return [];
+        }
+        var found = new (EndpointSliceInfo, EndpointInfo)[refs.Count];
+        for (var i = 0; i < found.Length; i++)
+        {
+            found[i] = (refs[i].Slice, refs[i].Slice.Endpoints[refs[i].Index]);
+        }
+        return found;
+    }
 
     /// <summary>Running (not terminating) pods whose primary IP is <paramref name="ip"/>.</summary>
     public IReadOnlyList<PodInfo> PodsByIP(IPAddress ip) => _podsByIP.Find(ip);
+
+    /// <summary>An endpoint by its slice and position (the endpoint itself is a value inside the slice).</summary>
+    private readonly record struct EndpointRef(EndpointSliceInfo Slice, int Index);
 
     private readonly record struct ServiceEntry(ServiceInfo? Service, EndpointSliceInfo[]? Slices);
 

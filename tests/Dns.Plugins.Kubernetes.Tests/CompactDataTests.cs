@@ -66,6 +66,29 @@ public class CompactDataTests
     }
 
     [Fact]
+    public void DefaultAndInitOrder_KeepEveryField()
+    {
+        var d = default(EndpointInfo);
+        Assert.True(d.Ready);
+        Assert.Equal(0, d.AddressCount);
+        Assert.Null(d.Hostname);
+        var a = new EndpointInfo { Hostname = "web-0", TargetRefName = "web-0-pod", AddressTexts = ["10.1.0.4"], Ready = false };
+        var b = new EndpointInfo { AddressTexts = ["10.1.0.4"], Ready = false, TargetRefName = "web-0-pod", Hostname = "web-0" };
+        var c = new EndpointInfo { Hostname = "web-0", AddressTexts = ["fd00::4", "10.1.0.4"] };
+        foreach (var ep in new[] { a, b })
+        {
+            Assert.Equal("web-0", ep.Hostname);
+            Assert.Equal("web-0-pod", ep.TargetRefName);
+            Assert.False(ep.Ready);
+            Assert.Equal(["10.1.0.4"], ep.AddressTexts);
+        }
+        Assert.Equal("web-0", c.Hostname);
+        Assert.True(c.Ready);
+        Assert.Equal(["fd00::4", "10.1.0.4"], c.AddressTexts);
+        Assert.Equal(IPAddress.Parse("10.1.0.4"), c.Address(1));
+    }
+
+    [Fact]
     public void SameAddresses_ComparesAsWritten()
     {
         var a = new EndpointInfo { AddressTexts = ["10.0.0.1"] };
