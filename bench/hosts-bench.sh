@@ -36,7 +36,7 @@ done
 
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== building Dns.Server (Release)"
-dotnet publish "$ROOT/Dns.Server/Dns.Server.csproj" -c Release -o "$WORK/bin" --nologo -v quiet >/dev/null
+dotnet publish "$ROOT/Dns.Server/Dns.Server.csproj" -c Release -r linux-x64 --self-contained false -o "$WORK/bin" --nologo -v quiet >/dev/null  # ReadyToRun, as deployed
 
 echo "== generating $NAMES names"
 python3 - "$WORK" "$NAMES" <<'PY'
