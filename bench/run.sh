@@ -7,14 +7,15 @@
 #   bench/run.sh forward [--quick]    (c) forward + cache on a hit-heavy external mix vs unbound-fwd / dnsmasq-fwd
 #   bench/run.sh memory               (d) RSS and sync time for 1k / 5k / 20k services x 5 endpoints
 #   bench/run.sh startup              (e) process start -> first answer (manifests source, ReadyToRun publish), 7 cold starts
-# Env: SERVICES (default 1000), MODES (default pinned), REPEATS (default 3), DURATION (default 20).
+# Env: SERVICES (default 1000), MODES (default pinned), REPEATS (default 3), DURATION (default 20),
+#      ROUNDS (k8s, stock: alternate knot and ours ROUNDS times, one run each, and report the medians).
 # Results: bench/results/*.json and a markdown table on stdout. Holds flock /tmp/bench.lock for timed runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 scenario=${1:-k8s}; shift || true
 quick=(); [[ "${1:-}" == "--quick" ]] && quick=(--duration 5 --repeats 1 --warmup 2 --latency-duration 5)
-SERVICES=${SERVICES:-1000}; MODES=${MODES:-pinned}; REPEATS=${REPEATS:-3}; DURATION=${DURATION:-20}
+SERVICES=${SERVICES:-1000}; MODES=${MODES:-pinned}; REPEATS=${REPEATS:-3}; DURATION=${DURATION:-20}; ROUNDS=${ROUNDS:-1}
 
 for b in dnsperf knotd unbound dnsmasq taskset; do
   command -v "$b" >/dev/null || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dnsperf knot unbound dnsmasq-base >/dev/null; break; }
@@ -60,7 +61,7 @@ CF
        ttl 30
     }
     prometheus 127.0.0.1:25393
-    forward . 127.0.0.1:25301 {
+    forward . 127.0.0.1:25309 {
        max_concurrent 1000
     }
     cache 30 {
@@ -93,16 +94,29 @@ ours() { # $1 label, $2 corefile, rest: bench.py args
 case $scenario in
   k8s|stock)
     python3 bench/gen_cluster.py --services "$SERVICES" --out "$DATA" >/dev/null
-    python3 "$WORK/peers/bench.py" --targets knot --out "$ROOT/bench/results/$stamp-knot.json" "${common[@]}"
     if [[ $scenario == stock ]]; then
-      # forward's upstream (and loop's probe target) is a knotd on 25301 serving the same zone
+      # forward's upstream (and loop's probe target) is a knotd on 25309 serving the same zone (25301 is the
+      # harness's knot target, which ROUNDS runs while this one is up)
       knot_conf="$WORK/knot-up.conf"
-      sed -e "s#@RUN@#$WORK#g; s#@DATA@#$DATA#g; s#@PORT@#25301#g; s#@WORKERS@#1#g" "$WORK/peers/conf/knot.conf.in" > "$knot_conf"
+      sed -e "s#@RUN@#$WORK#g; s#@DATA@#$DATA#g; s#@PORT@#25309#g; s#@WORKERS@#1#g" "$WORK/peers/conf/knot.conf.in" > "$knot_conf"
       mkdir -p "$WORK/db"; knotd -c "$knot_conf" >/dev/null 2>&1 & KNOT=$!
       trap 'kill $KNOT 2>/dev/null || true' EXIT
     fi
-    ours "ours-$scenario" "$(corefile "$scenario")" "${common[@]}"
-    python3 "$WORK/peers/bench.py" --report "$ROOT/bench/results/$stamp-"*.json
+    if (( ROUNDS > 1 )); then
+      # Alternating single runs, knot then ours, ROUNDS times: a drift of the VM's speed over the minutes of a
+      # run then reaches both servers alike. bench/rounds.py prints each round's ratio and the medians.
+      one=(--modes "$MODES" --repeats 1 --duration "$DURATION" "${quick[@]}")
+      for ((i = 1; i <= ROUNDS; i++)); do
+        python3 "$WORK/peers/bench.py" --targets knot --out "$ROOT/bench/results/$stamp-round$i-knot.json" "${one[@]}"
+        ours "ours-$scenario" "$(corefile "$scenario")" "${one[@]}"
+        mv "$ROOT/bench/results/$stamp-ours-$scenario.json" "$ROOT/bench/results/$stamp-round$i-ours-$scenario.json"
+      done
+      python3 bench/rounds.py knot "ours-$scenario" "$ROOT/bench/results/$stamp-round"*.json
+    else
+      python3 "$WORK/peers/bench.py" --targets knot --out "$ROOT/bench/results/$stamp-knot.json" "${common[@]}"
+      ours "ours-$scenario" "$(corefile "$scenario")" "${common[@]}"
+      python3 "$WORK/peers/bench.py" --report "$ROOT/bench/results/$stamp-"*.json
+    fi
     ;;
   forward)
     python3 "$WORK/peers/gen_dataset.py" --out "$DATA" >/dev/null
