@@ -138,7 +138,11 @@ public readonly struct EndpointInfo
         init => _flags = value ? (byte)(_flags & ~NotReady) : (byte)(_flags | NotReady);
     }
 
-    /// <summary>Go-style strict dotted quad (four decimal parts, no leading zeros), as its big-endian value.</summary>
+    /// <summary>
+    /// Go-style strict dotted quad, as its big-endian value: four decimal parts of at most 255, no leading zeros (Go
+    /// 1.17+ rejects them: they meant octal to some parsers). Also what <see cref="KubeObjectConverter.TryParseIP"/>
+    /// asks of IPv4 text.
+    /// </summary>
     internal static bool IsPlainIPv4(string text, out uint value)
     {
         value = 0;

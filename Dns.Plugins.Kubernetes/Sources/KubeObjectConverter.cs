@@ -251,44 +251,12 @@ public static partial class KubeObjectConverter
             return false;
         }
         // IPAddress.TryParse accepts "1", "1.2" and hex forms for IPv4; Go's ParseIP wants exactly four decimal parts.
-        if (ip.AddressFamily == AddressFamily.InterNetwork && !IsDottedQuad(text))
+        if (ip.AddressFamily == AddressFamily.InterNetwork && !EndpointInfo.IsPlainIPv4(text, out _))
         {
             return false;
         }
         address = ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip;
         return true;
-    }
-
-    private static bool IsDottedQuad(string text)
-    {
-        var parts = 0;
-        var digits = 0;
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (c == '.')
-            {
-                if (digits == 0)
-                {
-                    return false;
-                }
-                parts++;
-                digits = 0;
-            }
-            else if (c is >= '0' and <= '9')
-            {
-                // Go 1.17+ rejects leading zeros (they meant octal to some parsers).
-                if (++digits > 3 || (digits == 2 && text[i - 1] == '0'))
-                {
-                    return false;
-                }
-            }
-            else
-            {
-                return false;
-            }
-        }
-        return parts == 3 && digits > 0;
     }
 
     internal static string NamespaceOf(V1ObjectMeta? meta) =>
