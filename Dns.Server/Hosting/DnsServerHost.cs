@@ -123,23 +123,8 @@ public sealed partial class DnsServerHost : IAsyncDisposable
         _stats ??= BenchStats.StartIfRequested(Console.Error);
         if (_options.TrimMemoryAfterStart)
         {
-            // Once start-up is over: the listeners are up and every plugin that loads data (kubernetes' first list)
-            // reports ready, then half a second more. The collection pauses every thread for some ms (30 ms for
-            // 1,000 services), and clients waiting for the server to come up must not wait for it too.
             HeapTrim.Enable(TimeSpan.FromMilliseconds(500));
-            var checks = new List<IReadinessCheck>();
-            foreach (var b in _current.Blocks)
-            {
-                checks.AddRange(b.ReadinessChecks);
-            }
-            _ = Task.Run(async () =>
-            {
-                for (var waited = 0; waited < 120_000 && !AllReady(checks); waited += 50)
-                {
-                    await Task.Delay(50).ConfigureAwait(false);
-                }
-                HeapTrim.Request();
-            });
+            TrimWhenReady(_current);
         }
         if (_options.YoungGenerationBudget > 0)
         {
@@ -159,6 +144,29 @@ public sealed partial class DnsServerHost : IAsyncDisposable
             _options.Output.WriteLine($"linux/{(System.Runtime.InteropServices.RuntimeInformation.OSArchitecture == System.Runtime.InteropServices.Architecture.X64 ? "amd64" : System.Runtime.InteropServices.RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant())}, dotnet{Environment.Version}, Dns.Server");
             _options.Output.Flush();
         }
+    }
+
+    /// <summary>
+    /// Once a configuration's start-up is over (its listeners up and every plugin that loads data, kubernetes' first
+    /// list, ready; at most two minutes), asks for a heap trim: the loading garbage (and, after a reload, the old
+    /// configuration's data) is dead then. The trim runs half a second later and pauses every thread for some ms (30
+    /// ms for 1,000 services), so clients waiting for the server to come up do not wait for it too.
+    /// </summary>
+    private static void TrimWhenReady(ServerGeneration generation)
+    {
+        var checks = new List<IReadinessCheck>();
+        foreach (var b in generation.Blocks)
+        {
+            checks.AddRange(b.ReadinessChecks);
+        }
+        _ = Task.Run(async () =>
+        {
+            for (var waited = 0; waited < 120_000 && !AllReady(checks); waited += 50)
+            {
+                await Task.Delay(50).ConfigureAwait(false);
+            }
+            HeapTrim.Request();
+        });
     }
 
     private static bool AllReady(List<IReadinessCheck> checks)
@@ -268,6 +276,10 @@ public sealed partial class DnsServerHost : IAsyncDisposable
             }
             await RunShutdownHooksAsync(old).ConfigureAwait(false);
             LogReloaded(_log);
+            if (_options.TrimMemoryAfterStart)
+            {
+                TrimWhenReady(next);
+            }
         }
         finally
         {
