@@ -315,13 +315,17 @@ public sealed partial class ApiServerSource : IClusterSource
         {
             serial = _time.GetUtcNow().ToUnixTimeSeconds();
         }
+        // Synced first, items after: a reflector stores its listed items before it flags itself synced, so items
+        // read after the flag include the list. Read the other way round, a list completing in between gave a
+        // snapshot flagged synced without that list's objects (NXDOMAIN for existing names until the next rebuild).
+        var synced = AllSynced;
         return new ClusterSnapshot(
             _services!.Items.Values,
             _slices is null ? [] : _slices.Items.Values,
             _pods is null ? [] : _pods.Items.Values,
             _namespaces!.Items.Values,
             (uint)serial,
-            AllSynced);
+            synced);
     }
 
     private void Publish(ClusterSnapshot snapshot)
