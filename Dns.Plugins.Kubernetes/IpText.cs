@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Buffers.Binary;
 using System.Net;
 
 namespace Dns.Plugins.Kubernetes;
@@ -26,40 +26,56 @@ internal static class IpText
         return ParseV4(text);
     }
 
-    private static IPAddress? ParseV4(string text)
+    private static IPAddress? ParseV4(string text) =>
+        TryParseV4(text, out var v) ? new IPAddress(BinaryPrimitives.ReverseEndianness(v) & 0xFFFFFFFFL) : null;
+
+    /// <summary>
+    /// Go-style strict dotted quad, as its big-endian value: four decimal parts of at most 255, no leading zeros (Go
+    /// 1.17+ rejects them: they meant octal to some parsers). The one IPv4 text check: reverse names,
+    /// <see cref="Sources.KubeObjectConverter.TryParseIP"/> and compact endpoints use it.
+    /// </summary>
+    public static bool TryParseV4(string text, out uint value)
     {
-        Span<byte> b = stackalloc byte[4];
-        var part = 0;
-        var i = 0;
-        while (true)
+        value = 0;
+        uint part = 0;
+        var digits = 0;
+        var dots = 0;
+        for (var i = 0; i < text.Length; i++)
         {
-            var start = i;
-            while (i < text.Length && char.IsAsciiDigit(text[i]))
+            var c = text[i];
+            if (c == '.')
             {
-                i++;
+                if (digits == 0 || ++dots > 3)
+                {
+                    return false;
+                }
+                value = (value << 8) | part;
+                part = 0;
+                digits = 0;
             }
-            var len = i - start;
-            if (len is 0 or > 3 || (len > 1 && text[start] == '0'))
+            else if (c is >= '0' and <= '9')
             {
-                return null;
+                if (++digits > 3 || (digits == 2 && text[i - 1] == '0'))
+                {
+                    return false;
+                }
+                part = (part * 10) + (uint)(c - '0');
+                if (part > 255)
+                {
+                    return false;
+                }
             }
-            var v = int.Parse(text.AsSpan(start, len), NumberStyles.None, CultureInfo.InvariantCulture);
-            if (v > 255 || part > 3)
+            else
             {
-                return null;
+                return false;
             }
-            b[part++] = (byte)v;
-            if (i == text.Length)
-            {
-                break;
-            }
-            if (text[i] != '.')
-            {
-                return null;
-            }
-            i++;
         }
-        return part == 4 ? new IPAddress(b) : null;
+        if (dots != 3 || digits == 0)
+        {
+            return false;
+        }
+        value = (value << 8) | part;
+        return true;
     }
 
     /// <summary>The address of a full reverse name (<c>4.3.2.1.in-addr.arpa.</c>, 32 nibbles <c>.ip6.arpa.</c>), else null (RFC 1035 §3.5, RFC 3596 §2.5).</summary>

@@ -35,7 +35,7 @@ public readonly struct EndpointInfo
         get => (_flags & SingleV4) != 0 ? [AddressText(0)] : _extra?.Texts ?? [];
         init
         {
-            if (value.Count == 1 && IsPlainIPv4(value[0], out var v4))
+            if (value.Count == 1 && IpText.TryParseV4(value[0], out var v4))
             {
                 _v4 = v4;
                 _flags |= SingleV4;
@@ -52,23 +52,6 @@ public readonly struct EndpointInfo
             _v4 = 0;
             _flags &= unchecked((byte)~SingleV4);
             _extra = texts.Length == 0 && _extra is null ? null : (_extra ?? Extra.None) with { Texts = texts, Parsed = parsed };
-        }
-    }
-
-    /// <summary>The valid addresses of <see cref="AddressTexts"/> (a new list; the query path uses <see cref="Address"/>).</summary>
-    public IReadOnlyList<IPAddress> Addresses
-    {
-        get
-        {
-            var list = new List<IPAddress>(AddressCount);
-            for (var i = 0; i < AddressCount; i++)
-            {
-                if (Address(i) is { } a)
-                {
-                    list.Add(a);
-                }
-            }
-            return list;
         }
     }
 
@@ -136,55 +119,6 @@ public readonly struct EndpointInfo
     {
         get => (_flags & NotReady) == 0;
         init => _flags = value ? (byte)(_flags & ~NotReady) : (byte)(_flags | NotReady);
-    }
-
-    /// <summary>
-    /// Go-style strict dotted quad, as its big-endian value: four decimal parts of at most 255, no leading zeros (Go
-    /// 1.17+ rejects them: they meant octal to some parsers). Also what <see cref="KubeObjectConverter.TryParseIP"/>
-    /// asks of IPv4 text.
-    /// </summary>
-    internal static bool IsPlainIPv4(string text, out uint value)
-    {
-        value = 0;
-        uint part = 0;
-        var digits = 0;
-        var dots = 0;
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (c == '.')
-            {
-                if (digits == 0 || ++dots > 3)
-                {
-                    return false;
-                }
-                value = (value << 8) | part;
-                part = 0;
-                digits = 0;
-            }
-            else if (c is >= '0' and <= '9')
-            {
-                if (++digits > 3 || (digits == 2 && text[i - 1] == '0'))
-                {
-                    return false;
-                }
-                part = (part * 10) + (uint)(c - '0');
-                if (part > 255)
-                {
-                    return false;
-                }
-            }
-            else
-            {
-                return false;
-            }
-        }
-        if (dots != 3 || digits == 0)
-        {
-            return false;
-        }
-        value = (value << 8) | part;
-        return true;
     }
 
     private static string FormatV4(uint v, char separator) => string.Create(null, stackalloc char[16],

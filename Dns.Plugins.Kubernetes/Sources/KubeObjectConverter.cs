@@ -152,7 +152,7 @@ public static partial class KubeObjectConverter
                             continue;
                         }
                         texts.Add(t);
-                        if (!EndpointInfo.IsPlainIPv4(t, out _) && !TryParseIP(t, out _) && addressType != "FQDN")
+                        if (!IpText.TryParseV4(t, out _) && !TryParseIP(t, out _) && addressType != "FQDN")
                         {
                             LogBadAddress(logger, "endpointslice", ns, meta.Name, t);
                         }
@@ -251,7 +251,7 @@ public static partial class KubeObjectConverter
             return false;
         }
         // IPAddress.TryParse accepts "1", "1.2" and hex forms for IPv4; Go's ParseIP wants exactly four decimal parts.
-        if (ip.AddressFamily == AddressFamily.InterNetwork && !EndpointInfo.IsPlainIPv4(text, out _))
+        if (ip.AddressFamily == AddressFamily.InterNetwork && !IpText.TryParseV4(text, out _))
         {
             return false;
         }

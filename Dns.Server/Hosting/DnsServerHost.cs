@@ -148,7 +148,7 @@ public sealed partial class DnsServerHost : IAsyncDisposable
 
     /// <summary>
     /// Once a configuration's start-up is over (its listeners up and every plugin that loads data, kubernetes' first
-    /// list, ready; at most two minutes), asks for a heap trim: the loading garbage (and, after a reload, the old
+    /// list, ready; at most two minutes, and not once it is replaced or stopped), asks for a heap trim: the loading garbage (and, after a reload, the old
     /// configuration's data) is dead then. The trim runs half a second later and pauses every thread for some ms (30
     /// ms for 1,000 services), so clients waiting for the server to come up do not wait for it too.
     /// </summary>
@@ -159,13 +159,21 @@ public sealed partial class DnsServerHost : IAsyncDisposable
         {
             checks.AddRange(b.ReadinessChecks);
         }
+        var retired = generation.Retired;
         _ = Task.Run(async () =>
         {
-            for (var waited = 0; waited < 120_000 && !AllReady(checks); waited += 50)
+            try
             {
-                await Task.Delay(50).ConfigureAwait(false);
+                for (var waited = 0; waited < 120_000 && !AllReady(checks); waited += 50)
+                {
+                    await Task.Delay(50, retired).ConfigureAwait(false);
+                }
+                HeapTrim.Request();
             }
-            HeapTrim.Request();
+            catch (OperationCanceledException)
+            {
+                // Replaced or stopped before it was ready: its successor asks when it is.
+            }
         });
     }
 

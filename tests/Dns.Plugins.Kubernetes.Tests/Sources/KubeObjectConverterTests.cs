@@ -128,7 +128,8 @@ public sealed class KubeObjectConverterTests
         Assert.Equal("web-0", s.Endpoints[0].TargetRefName);
         Assert.False(s.Endpoints[1].Ready);
         Assert.Equal(["10.244.1.31", "not-an-ip"], s.Endpoints[1].AddressTexts);
-        Assert.Equal([IPAddress.Parse("10.244.1.31")], s.Endpoints[1].Addresses);
+        Assert.Equal(IPAddress.Parse("10.244.1.31"), s.Endpoints[1].Address(0));
+        Assert.Null(s.Endpoints[1].Address(1));
         Assert.True(log.Contains("not-an-ip"));
         var withoutPodNames = KubeObjectConverter.ToEndpointSlice(sl, keepPodNames: false)!;
         Assert.Null(withoutPodNames.Endpoints[0].TargetRefName);
@@ -145,7 +146,7 @@ public sealed class KubeObjectConverterTests
         var s = KubeObjectConverter.ToEndpointSlice(sl, log.CreateLogger("t"))!;
         Assert.Equal("FQDN", s.AddressType);
         Assert.Equal(["db.example.com"], s.Endpoints[0].AddressTexts);
-        Assert.Empty(s.Endpoints[0].Addresses);
+        Assert.Null(s.Endpoints[0].Address(0));
         Assert.Empty(log.Lines);
 
         sl.AddressType = "IPv9";
