@@ -105,6 +105,7 @@ internal sealed partial class Reflector<TObject, TItem>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var needList = true;
+        var listAfterErrorEvent = false;
         var failures = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -115,6 +116,14 @@ internal sealed partial class Reflector<TObject, TItem>
                 {
                     await ListAsync(cancellationToken).ConfigureAwait(false);
                     needList = false;
+                    if (!listAfterErrorEvent)
+                    {
+                        // A complete LIST means the server answers again, as a watch that streams events does
+                        // (below): the next failure starts the backoff from the beginning. Not when the watch keeps
+                        // sending ERROR events: each forces a relist, and those must still back off further.
+                        failures = 0;
+                    }
+                    listAfterErrorEvent = false;
                 }
                 var outcome = await WatchAsync(cancellationToken).ConfigureAwait(false);
                 switch (outcome)
@@ -124,6 +133,7 @@ internal sealed partial class Reflector<TObject, TItem>
                         continue;
                     case WatchOutcome.RelistAfterBackoff:
                         needList = true;
+                        listAfterErrorEvent = true;
                         break;
                     case WatchOutcome.Healthy:
                         failures = 0;

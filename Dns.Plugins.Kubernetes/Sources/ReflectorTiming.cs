@@ -1,7 +1,8 @@
 namespace Dns.Plugins.Kubernetes.Sources;
 
 /// <summary>
-/// Timings of the list+watch loops. Defaults follow client-go: backoff 1 s doubling to 30 s with jitter, reset after a
+/// Timings of the list+watch loops. Defaults follow client-go: backoff 1 s doubling to 30 s with jitter (reset, unlike
+/// client-go, as soon as a LIST completes or a watch streams events: recovery must not wait out a grown delay), reset after a
 /// watch stayed healthy for 2 minutes; server-side watch timeout jittered in 5..10 minutes; a client-side watchdog
 /// cancels a watch silent for longer than its timeout plus slack (kubernetes-client/csharp#884).
 /// </summary>

@@ -218,6 +218,35 @@ public sealed class ApiServerSourceTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Recovery_ThroughRelist_ResetsBackoffForTheNextFailure()
+    {
+        // Failures grow the backoff; recovery comes through a LIST (the history was compacted meanwhile) and the new
+        // watch carries no events. The next broken stream must be retried after the initial delay, not the grown
+        // one: the server is healthy again (found by ApiOutageEndToEndTests, which waited out 4-8 s in its 410 phase).
+        var timing = FastTiming with { InitialBackoff = TimeSpan.FromMilliseconds(100), MaxBackoff = TimeSpan.FromSeconds(20) };
+        await using var api = await FakeKubeApiServer.StartAsync();
+        await using var source = await StartedAsync(api, Options(api.Url, timing));
+        var errors = source.ErrorCount;
+        api.Fail(500, "services", watch: true);
+        api.CloseWatches("services");
+        Assert.True(await EventuallyAsync(() => source.ErrorCount >= errors + 5, TimeSpan.FromSeconds(15)));
+        api.Add(Service("demo", "after-500s", "10.96.11.1"));
+        api.Compact();
+        api.ClearFault();
+        await WaitForAsync(source, s => s.GetService("demo", "after-500s") is not null, TimeSpan.FromSeconds(30));
+        Assert.True(await api.WaitForAsync(a => a.OpenWatches("services") > 0));
+
+        // The open watch's path dies: the stream breaks without an end, the next watch starts after a backoff.
+        api.MuteWatches("services");
+        api.Add(Service("demo", "after-break", "10.96.11.2"));
+        var sw = Stopwatch.StartNew();
+        api.ExpireWatches("services");
+        await WaitForAsync(source, s => s.GetService("demo", "after-break") is not null, TimeSpan.FromSeconds(10));
+        output.WriteLine($"recovered {sw.ElapsedMilliseconds} ms after the stream broke");
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(1.5), $"waited {sw.ElapsedMilliseconds} ms: the grown backoff was kept");
+    }
+
+    [Fact]
     public async Task Outage_DeletionDuringOutageWithCompaction_NotServedAfterRelist()
     {
         await using var api = await FakeKubeApiServer.StartAsync();
