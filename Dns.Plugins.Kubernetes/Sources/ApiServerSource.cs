@@ -25,7 +25,7 @@ public sealed partial class ApiServerSource : IClusterSource
     private readonly Channel<bool> _dirty = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _tasks = [];
-    private k8s.Kubernetes? _client;
+    private KubeApiClient? _client;
     private Reflector<V1Service, ServiceInfo>? _services;
     private Reflector<V1EndpointSlice, EndpointSliceInfo>? _slices;
     private Reflector<V1Namespace, NamespaceInfo>? _namespaces;
@@ -152,7 +152,7 @@ public sealed partial class ApiServerSource : IClusterSource
 
     private void CreateReflectors()
     {
-        var client = _client = ClusterClientFactory.Create(_options);
+        var client = _client = new KubeApiClient(ClusterClientFactory.CreateConfiguration(_options));
         var timing = _options.Timing;
         var labels = string.IsNullOrWhiteSpace(_options.LabelSelector) ? null : _options.LabelSelector;
         var nsLabels = string.IsNullOrWhiteSpace(_options.NamespaceLabelSelector) ? null : _options.NamespaceLabelSelector;
@@ -160,13 +160,8 @@ public sealed partial class ApiServerSource : IClusterSource
 
         _services = new Reflector<V1Service, ServiceInfo>(
             "services",
-            async (cont, limit, ct) =>
-            {
-                var l = await client.CoreV1.ListServiceForAllNamespacesAsync(continueParameter: cont, labelSelector: labels, limit: limit, cancellationToken: ct).ConfigureAwait(false);
-                return new ListPage<V1Service>(l.Items, l.Metadata?.ResourceVersion, l.Metadata?.ContinueProperty);
-            },
-            (rv, timeout, onError, ct) => client.CoreV1.WatchListServiceForAllNamespacesAsync(
-                allowWatchBookmarks: true, labelSelector: labels, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct),
+            (cont, limit, ct) => client.ListAsync(ApiKinds.Services, labels, cont, limit, ct),
+            (rv, timeout, onError, ct) => client.WatchAsync(ApiKinds.Services, labels, rv, timeout, onError, ct),
             o => KubeObjectConverter.ToService(o, convertLogger),
             DnsEquivalence.Same,
             timing,
@@ -178,13 +173,8 @@ public sealed partial class ApiServerSource : IClusterSource
         {
             _slices = new Reflector<V1EndpointSlice, EndpointSliceInfo>(
                 "endpointslices",
-                async (cont, limit, ct) =>
-                {
-                    var l = await client.DiscoveryV1.ListEndpointSliceForAllNamespacesAsync(continueParameter: cont, labelSelector: labels, limit: limit, cancellationToken: ct).ConfigureAwait(false);
-                    return new ListPage<V1EndpointSlice>(l.Items, l.Metadata?.ResourceVersion, l.Metadata?.ContinueProperty);
-                },
-                (rv, timeout, onError, ct) => client.DiscoveryV1.WatchListEndpointSliceForAllNamespacesAsync(
-                    allowWatchBookmarks: true, labelSelector: labels, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct),
+                (cont, limit, ct) => client.ListAsync(ApiKinds.EndpointSlices, labels, cont, limit, ct),
+                (rv, timeout, onError, ct) => client.WatchAsync(ApiKinds.EndpointSlices, labels, rv, timeout, onError, ct),
                 o => KubeObjectConverter.ToEndpointSlice(o, convertLogger, _options.KeepPodNames),
                 DnsEquivalence.Same,
                 timing,
@@ -195,13 +185,8 @@ public sealed partial class ApiServerSource : IClusterSource
 
         _namespaces = new Reflector<V1Namespace, NamespaceInfo>(
             "namespaces",
-            async (cont, limit, ct) =>
-            {
-                var l = await client.CoreV1.ListNamespaceAsync(continueParameter: cont, labelSelector: nsLabels, limit: limit, cancellationToken: ct).ConfigureAwait(false);
-                return new ListPage<V1Namespace>(l.Items, l.Metadata?.ResourceVersion, l.Metadata?.ContinueProperty);
-            },
-            (rv, timeout, onError, ct) => client.CoreV1.WatchListNamespaceAsync(
-                allowWatchBookmarks: true, labelSelector: nsLabels, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct),
+            (cont, limit, ct) => client.ListAsync(ApiKinds.Namespaces, nsLabels, cont, limit, ct),
+            (rv, timeout, onError, ct) => client.WatchAsync(ApiKinds.Namespaces, nsLabels, rv, timeout, onError, ct),
             KubeObjectConverter.ToNamespace,
             DnsEquivalence.Same,
             timing,
@@ -213,13 +198,8 @@ public sealed partial class ApiServerSource : IClusterSource
         {
             _pods = new Reflector<V1Pod, PodInfo>(
                 "pods",
-                async (cont, limit, ct) =>
-                {
-                    var l = await client.CoreV1.ListPodForAllNamespacesAsync(continueParameter: cont, labelSelector: labels, limit: limit, cancellationToken: ct).ConfigureAwait(false);
-                    return new ListPage<V1Pod>(l.Items, l.Metadata?.ResourceVersion, l.Metadata?.ContinueProperty);
-                },
-                (rv, timeout, onError, ct) => client.CoreV1.WatchListPodForAllNamespacesAsync(
-                    allowWatchBookmarks: true, labelSelector: labels, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct),
+                (cont, limit, ct) => client.ListAsync(ApiKinds.Pods, labels, cont, limit, ct),
+                (rv, timeout, onError, ct) => client.WatchAsync(ApiKinds.Pods, labels, rv, timeout, onError, ct),
                 o => KubeObjectConverter.ToPod(o, convertLogger),
                 DnsEquivalence.Same,
                 timing,

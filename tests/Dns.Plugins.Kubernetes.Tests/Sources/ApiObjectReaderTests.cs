@@ -1,0 +1,219 @@
+using System.Text;
+using System.Text.Json;
+using Dns.Plugins.Kubernetes.Data;
+using Dns.Plugins.Kubernetes.Sources;
+using Dns.Testing.FakeKubeApi;
+using k8s;
+using k8s.Models;
+
+namespace Dns.Plugins.Kubernetes.Tests.Sources;
+
+/// <summary>
+/// The API path reads objects without KubernetesJson (<see cref="ApiObjectReader"/>): every field DNS answers from
+/// must come out as KubernetesJson reads it, from objects shaped as the API server sends them (managed fields, a
+/// pod spec, conditions, timestamps ...).
+/// </summary>
+public sealed class ApiObjectReaderTests
+{
+    private const string ServiceJson = """
+        {"kind":"Service","apiVersion":"v1","metadata":{"name":"web","namespace":"shop","uid":"3f1c0f7e-6a5b-4b7e-9d0e-111111111111",
+        "resourceVersion":"48213","creationTimestamp":"2026-01-02T03:04:05Z","labels":{"app":"web","tier":"front"},
+        "annotations":{"kubectl.kubernetes.io/last-applied-configuration":"{}\n"},
+        "managedFields":[{"manager":"kubectl-client-side-apply","operation":"Update","apiVersion":"v1","time":"2026-01-02T03:04:05Z",
+        "fieldsType":"FieldsV1","fieldsV1":{"f:spec":{"f:ports":{".":{},"k:{\"port\":80,\"protocol\":\"TCP\"}":{".":{}}}}}}]},
+        "spec":{"ports":[{"name":"http","protocol":"TCP","port":80,"targetPort":8080},{"name":"dns","protocol":"UDP","port":53,"targetPort":"dns","nodePort":31053}],
+        "selector":{"app":"web"},"clusterIP":"10.96.7.7","clusterIPs":["10.96.7.7","fd00:10:96::7"],"type":"LoadBalancer",
+        "externalIPs":["192.0.2.10","bogus"],"sessionAffinity":"None","ipFamilies":["IPv4","IPv6"],"ipFamilyPolicy":"PreferDualStack",
+        "allocateLoadBalancerNodePorts":true,"externalTrafficPolicy":"Cluster","internalTrafficPolicy":"Cluster",
+        "sessionAffinityConfig":{"clientIP":{"timeoutSeconds":10800}}},
+        "status":{"loadBalancer":{"ingress":[{"ip":"203.0.113.5","ipMode":"VIP","ports":[{"port":80,"protocol":"TCP"}]},{"hostname":"lb.example.com"}]},
+        "conditions":[{"type":"Ready","status":"True","lastTransitionTime":"2026-01-02T03:04:05Z","reason":"x","message":"y"}]}}
+        """;
+
+    private const string SliceJson = """
+        {"kind":"EndpointSlice","apiVersion":"discovery.k8s.io/v1","metadata":{"name":"web-abcde","generateName":"web-","namespace":"shop",
+        "uid":"u","resourceVersion":"48214","generation":3,"creationTimestamp":"2026-01-02T03:04:05Z",
+        "labels":{"endpointslice.kubernetes.io/managed-by":"endpointslice-controller.k8s.io","kubernetes.io/service-name":"web"},
+        "annotations":{"endpoints.kubernetes.io/last-change-trigger-time":"2026-01-02T03:04:05Z"},
+        "ownerReferences":[{"apiVersion":"v1","kind":"Service","name":"web","uid":"u","controller":true,"blockOwnerDeletion":true}],
+        "managedFields":[{"manager":"kube-controller-manager","operation":"Update","apiVersion":"discovery.k8s.io/v1","time":"2026-01-02T03:04:05Z","fieldsType":"FieldsV1","fieldsV1":{"f:addressType":{}}}]},
+        "addressType":"IPv4",
+        "endpoints":[
+         {"addresses":["10.244.1.5"],"conditions":{"ready":true,"serving":true,"terminating":false},"hostname":"web-0",
+          "targetRef":{"kind":"Pod","namespace":"shop","name":"web-0","uid":"p0"},"nodeName":"node-a","zone":"zone-1","hints":{"forZones":[{"name":"zone-1"}]}},
+         {"addresses":["10.244.2.6"],"conditions":{"ready":false,"serving":false,"terminating":true},
+          "targetRef":{"kind":"Pod","namespace":"shop","name":"web-1","uid":"p1"},"nodeName":"node-b","deprecatedTopology":{"kubernetes.io/hostname":"node-b"}},
+         {"addresses":["10.244.3.7"],"conditions":{}}],
+        "ports":[{"name":"http","protocol":"TCP","port":8080,"appProtocol":"http"},{"name":"dns","protocol":"UDP","port":53}]}
+        """;
+
+    private const string PodJson = """
+        {"kind":"Pod","apiVersion":"v1","metadata":{"name":"web-0","generateName":"web-","namespace":"shop","uid":"p0","resourceVersion":"48100",
+        "creationTimestamp":"2026-01-02T03:04:05Z","deletionTimestamp":"2026-01-02T04:00:00Z","deletionGracePeriodSeconds":30,
+        "labels":{"app":"web","controller-revision-hash":"web-5d4f"},"ownerReferences":[{"apiVersion":"apps/v1","kind":"StatefulSet","name":"web","uid":"s","controller":true}]},
+        "spec":{"volumes":[{"name":"kube-api-access","projected":{"sources":[{"serviceAccountToken":{"expirationSeconds":3607,"path":"token"}}],"defaultMode":420}}],
+        "containers":[{"name":"web","image":"nginx:1.27","ports":[{"name":"http","containerPort":8080,"protocol":"TCP"}],
+        "resources":{"limits":{"cpu":"500m","memory":"128Mi"}},"imagePullPolicy":"IfNotPresent"}],"restartPolicy":"Always","dnsPolicy":"ClusterFirst",
+        "nodeName":"node-a","hostname":"web-0","subdomain":"web","tolerations":[{"key":"node.kubernetes.io/not-ready","operator":"Exists","effect":"NoExecute","tolerationSeconds":300}]},
+        "status":{"phase":"Running","conditions":[{"type":"Ready","status":"True","lastProbeTime":null,"lastTransitionTime":"2026-01-02T03:04:09Z"}],
+        "hostIP":"192.168.0.10","hostIPs":[{"ip":"192.168.0.10"}],"podIP":"10.244.1.5","podIPs":[{"ip":"10.244.1.5"}],"startTime":"2026-01-02T03:04:05Z",
+        "containerStatuses":[{"name":"web","state":{"running":{"startedAt":"2026-01-02T03:04:08Z"}},"ready":true,"restartCount":0,"image":"nginx:1.27","imageID":"x","started":true}],
+        "qosClass":"Burstable"}}
+        """;
+
+    private const string NamespaceJson = """
+        {"kind":"Namespace","apiVersion":"v1","metadata":{"name":"shop","uid":"n","resourceVersion":"12","creationTimestamp":"2026-01-02T03:04:05Z",
+        "labels":{"kubernetes.io/metadata.name":"shop","team":"a"},"managedFields":[]},"spec":{"finalizers":["kubernetes"]},"status":{"phase":"Active"}}
+        """;
+
+    [Fact]
+    public void Service_AsTheApiServerSendsIt_ReadsAsKubernetesJsonDoes()
+    {
+        var ours = KubeObjectConverter.ToService(ApiObjectReader.Service(Parse(ServiceJson)))!;
+        var reference = KubeObjectConverter.ToService(KubernetesJson.Deserialize<V1Service>(ServiceJson))!;
+        Assert.Equal(Describe(reference), Describe(ours));
+        Assert.Equal(["10.96.7.7", "fd00:10:96::7"], ours.ClusterIPs);
+        Assert.Equal("LoadBalancer", ours.Type);
+        Assert.Equal(2, ours.Ports.Count);
+        Assert.Equal(2, ours.LoadBalancerIngress.Count);
+        Assert.Single(ours.ExternalIPs);
+        Assert.Equal("front", ours.Labels["tier"]);
+        Assert.Equal("48213", ours.ResourceVersion);
+    }
+
+    [Fact]
+    public void EndpointSlice_AsTheApiServerSendsIt_ReadsAsKubernetesJsonDoes()
+    {
+        foreach (var keepPodNames in new[] { true, false })
+        {
+            var ours = KubeObjectConverter.ToEndpointSlice(ApiObjectReader.EndpointSlice(Parse(SliceJson)), null, keepPodNames)!;
+            var reference = KubeObjectConverter.ToEndpointSlice(KubernetesJson.Deserialize<V1EndpointSlice>(SliceJson), null, keepPodNames)!;
+            Assert.Equal(Describe(reference), Describe(ours));
+            Assert.Equal("web", ours.ServiceName);
+            Assert.Equal(3, ours.Endpoints.Count);
+            Assert.Equal(keepPodNames ? "web-0" : null, ours.Endpoints[0].TargetRefName);
+        }
+    }
+
+    [Fact]
+    public void Pod_WithSpecAndDeletionTimestamp_IsReadAsTerminating()
+    {
+        var ours = KubeObjectConverter.ToPod(ApiObjectReader.Pod(Parse(PodJson)))!;
+        var reference = KubeObjectConverter.ToPod(KubernetesJson.Deserialize<V1Pod>(PodJson))!;
+        Assert.Equal(Describe(reference), Describe(ours));
+        Assert.True(ours.Terminating);
+        Assert.Equal("10.244.1.5", ours.PodIP);
+
+        var live = KubeObjectConverter.ToPod(ApiObjectReader.Pod(Parse(PodJson.Replace("\"deletionTimestamp\":\"2026-01-02T04:00:00Z\",", ""))))!;
+        Assert.False(live.Terminating);
+        Assert.Equal("Running", live.Phase);
+    }
+
+    [Fact]
+    public void Namespace_AsTheApiServerSendsIt_ReadsAsKubernetesJsonDoes()
+    {
+        var ours = KubeObjectConverter.ToNamespace(ApiObjectReader.Namespace(Parse(NamespaceJson)))!;
+        Assert.Equal("shop", ours.Name);
+        Assert.Equal(2, ours.Labels.Count);
+        Assert.Equal("a", ours.Labels["team"]);
+    }
+
+    [Fact]
+    public void Bookmark_KeepsItsResourceVersion()
+    {
+        var s = ApiObjectReader.Service(Parse("""{"kind":"Service","apiVersion":"v1","metadata":{"resourceVersion":"99120","creationTimestamp":null,"annotations":{"k8s.io/initial-events-end":"true"}}}"""));
+        Assert.Equal("99120", s!.Metadata.ResourceVersion);
+        Assert.Null(KubeObjectConverter.ToService(s));
+    }
+
+    [Fact]
+    public void KeptFieldOfAnotherJsonType_FallsBackToKubernetesJson()
+    {
+        // A null label value: the manifest reader leaves it to KubernetesJson, which reads it as null (converted to "").
+        var json = ServiceJson.Replace("\"tier\":\"front\"", "\"tier\":null");
+        var ours = KubeObjectConverter.ToService(ApiObjectReader.Service(Parse(json)))!;
+        var reference = KubeObjectConverter.ToService(KubernetesJson.Deserialize<V1Service>(json))!;
+        Assert.Equal(Describe(reference), Describe(ours));
+        Assert.Equal("", ours.Labels["tier"]);
+    }
+
+    [Fact]
+    public void Status_OfAnErrorEvent()
+    {
+        var s = ApiObjectReader.Status(Parse("""{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"too old resource version: 1 (2)","reason":"Expired","code":410}"""));
+        Assert.Equal(410, s.Code);
+        Assert.Equal("Expired", s.Reason);
+        Assert.Equal("too old resource version: 1 (2)", s.Message);
+        Assert.Equal("Failure", s.Status);
+    }
+
+    [Fact]
+    public void BuiltObjects_RoundTripThroughKubernetesJson_ReadTheSame()
+    {
+        var services = new[]
+        {
+            KubeObjects.Service("a", "s1"),
+            KubeObjects.Service("a", "s2", "None", new Dictionary<string, string> { ["x"] = "y" }, new V1ServicePort { Name = "dns", Port = 53, Protocol = "UDP" }),
+            new V1Service { Metadata = new V1ObjectMeta { Name = "ext", NamespaceProperty = "b" }, Spec = new V1ServiceSpec { Type = "ExternalName", ExternalName = "example.org" } },
+        };
+        foreach (var s in services)
+        {
+            var json = KubernetesJson.Serialize(s);
+            Assert.Equal(Describe(KubeObjectConverter.ToService(s)!), Describe(KubeObjectConverter.ToService(ApiObjectReader.Service(Parse(json)))!));
+        }
+        var slice = KubeObjects.Slice("a", "s1-x", "s1", "10.0.0.1", "10.0.0.2", "fd00::3");
+        Assert.Equal(
+            Describe(KubeObjectConverter.ToEndpointSlice(slice)!),
+            Describe(KubeObjectConverter.ToEndpointSlice(ApiObjectReader.EndpointSlice(Parse(KubernetesJson.Serialize(slice))))!));
+        var pod = KubeObjects.Pod("a", "p", "10.1.2.3");
+        Assert.Equal(
+            Describe(KubeObjectConverter.ToPod(pod)!),
+            Describe(KubeObjectConverter.ToPod(ApiObjectReader.Pod(Parse(KubernetesJson.Serialize(pod))))!));
+    }
+
+    private static JsonElement Parse(string json) => JsonDocument.Parse(json).RootElement;
+
+    private static string Describe(ServiceInfo s)
+    {
+        var b = new StringBuilder();
+        b.Append(s.Namespace).Append('/').Append(s.Name).Append(" type=").Append(s.Type).Append(" ip=").Append(s.ClusterIP)
+            .Append(" ips=").AppendJoin(',', s.ClusterIPs).Append(" addrs=").AppendJoin(',', s.ClusterIPAddresses)
+            .Append(" ext=").Append(s.ExternalName).Append(" ports=").AppendJoin(',', s.Ports)
+            .Append(" extips=").AppendJoin(',', s.ExternalIPs).Append(" lb=").AppendJoin(',', s.LoadBalancerIngress)
+            .Append(" rv=").Append(s.ResourceVersion).Append(" labels=").Append(Labels(s.Labels));
+        return b.ToString();
+    }
+
+    private static string Describe(EndpointSliceInfo s)
+    {
+        var b = new StringBuilder();
+        b.Append(s.Namespace).Append('/').Append(s.Name).Append(" svc=").Append(s.ServiceName).Append(" type=").Append(s.AddressType)
+            .Append(" rv=").Append(s.ResourceVersion).Append(" ports=").AppendJoin(',', s.Ports);
+        foreach (var e in s.Endpoints)
+        {
+            b.Append(" [").Append(e.Ready).Append(' ').Append(e.Hostname).Append(' ').Append(e.TargetRefKind).Append(' ')
+                .Append(e.TargetRefName).Append(' ').Append(e.NodeName).Append(' ').Append(e.Zone);
+            for (var i = 0; i < e.AddressCount; i++)
+            {
+                b.Append(' ').Append(e.AddressText(i));
+            }
+            b.Append(']');
+        }
+        return b.ToString();
+    }
+
+    private static string Describe(PodInfo p) =>
+        $"{p.Namespace}/{p.Name} ip={p.PodIP} {p.PodIPAddress} phase={p.Phase} term={p.Terminating} labels={Labels(p.Labels)}";
+
+    private static string Labels(IReadOnlyDictionary<string, string> labels)
+    {
+        var keys = new List<string>(labels.Keys);
+        keys.Sort(StringComparer.Ordinal);
+        var b = new StringBuilder();
+        foreach (var k in keys)
+        {
+            b.Append(k).Append('=').Append(labels[k]).Append(';');
+        }
+        return b.ToString();
+    }
+}
