@@ -20,7 +20,4 @@ public sealed class EndpointSliceInfo
 
     /// <summary>Ports (a slice without ports yields one port -1 per CoreDNS).</summary>
     public IReadOnlyList<ServicePortInfo> Ports { get; init; } = [];
-
-    /// <summary><c>metadata.resourceVersion</c>.</summary>
-    public string ResourceVersion { get; init; } = "";
 }

@@ -43,7 +43,4 @@ public sealed class ServiceInfo
 
     /// <summary><c>metadata.labels</c>.</summary>
     public IReadOnlyDictionary<string, string> Labels { get; init => field = value.Count == 0 ? SharedText.NoLabels : value; } = SharedText.NoLabels;
-
-    /// <summary><c>metadata.resourceVersion</c>.</summary>
-    public string ResourceVersion { get; init; } = "";
 }

@@ -164,11 +164,12 @@ internal static class ApiObjectReader
             case JsonValueKind.Null:
                 return null;
             default:
+                // The element's document outlives the pruned tree, which is read at once and dropped: no copy.
                 return e.ValueKind switch
                 {
-                    JsonValueKind.Object => JsonObject.Create(e.Clone()),
-                    JsonValueKind.Array => JsonArray.Create(e.Clone()),
-                    _ => JsonValue.Create(e.Clone()),
+                    JsonValueKind.Object => JsonObject.Create(e),
+                    JsonValueKind.Array => JsonArray.Create(e),
+                    _ => JsonValue.Create(e),
                 };
         }
     }

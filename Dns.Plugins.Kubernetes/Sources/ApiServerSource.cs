@@ -300,10 +300,10 @@ public sealed partial class ApiServerSource : IClusterSource
         // snapshot flagged synced without that list's objects (NXDOMAIN for existing names until the next rebuild).
         var synced = AllSynced;
         return new ClusterSnapshot(
-            _services!.Items.Values,
-            _slices is null ? [] : _slices.Items.Values,
-            _pods is null ? [] : _pods.Items.Values,
-            _namespaces!.Items.Values,
+            _services!.CopyItems(),
+            _slices is null ? [] : _slices.CopyItems(),
+            _pods is null ? [] : _pods.CopyItems(),
+            _namespaces!.CopyItems(),
             (uint)serial,
             synced);
     }

@@ -88,32 +88,52 @@ internal sealed class KubeApiClient : IDisposable
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_requestTimeout);
         using var response = await SendAsync(url.ToString(), timeout.Token).ConfigureAwait(false);
-        var stream = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
+        // The page is read whole and walked with a reader, each item parsed on its own into unpooled memory:
+        // JsonDocument over a whole page rents page-sized buffers from the shared array pool, which keeps them
+        // (several MB, live to the GC) long after the list.
+        var body = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
+        return ReadPage(kind, body);
+    }
+
+    /// <summary>A LIST response body: its items (as <paramref name="kind"/> reads them), resourceVersion and continue token.</summary>
+    internal static ListPage<T> ReadPage<T>(ApiKind<T> kind, byte[] body)
+        where T : class
+    {
+        var reader = new Utf8JsonReader(body);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
-            using var doc = await JsonDocument.ParseAsync(stream, default, timeout.Token).ConfigureAwait(false);
-            var root = doc.RootElement;
-            string? rv = null;
-            string? cont = null;
-            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("metadata", out var meta) && meta.ValueKind == JsonValueKind.Object)
+            throw new JsonException("a LIST response is not a JSON object");
+        }
+        string? rv = null;
+        string? cont = null;
+        var items = new List<T>();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isMeta = reader.ValueTextEquals("metadata"u8);
+            var isItems = !isMeta && reader.ValueTextEquals("items"u8);
+            reader.Read();
+            if (isMeta && reader.TokenType == JsonTokenType.StartObject)
             {
+                var meta = JsonElement.ParseValue(ref reader);
                 rv = StringOf(meta, "resourceVersion");
                 cont = StringOf(meta, "continue");
             }
-            var items = new List<T>();
-            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("items", out var array) && array.ValueKind == JsonValueKind.Array)
+            else if (isItems && reader.TokenType == JsonTokenType.StartArray)
             {
-                items.Capacity = array.GetArrayLength();
-                foreach (var e in array.EnumerateArray())
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
-                    if (kind.Read(e) is { } item)
+                    if (kind.Read(JsonElement.ParseValue(ref reader)) is { } item)
                     {
                         items.Add(item);
                     }
                 }
             }
-            return new ListPage<T>(items, rv, cont);
+            else
+            {
+                reader.Skip();
+            }
         }
+        return new ListPage<T>(items, rv, cont);
     }
 
     /// <summary>

@@ -114,7 +114,6 @@ public static partial class KubeObjectConverter
             ExternalIPs = externalIPs.Count == 0 ? [] : externalIPs.ToArray(),
             LoadBalancerIngress = ingress.Count == 0 ? [] : ingress.ToArray(),
             Labels = Labels(meta),
-            ResourceVersion = meta.ResourceVersion ?? "",
         };
     }
 
@@ -194,7 +193,6 @@ public static partial class KubeObjectConverter
             AddressType = addressType,
             Endpoints = endpoints.ToArray(),
             Ports = SharedPorts.Intern(ports.ToArray()),
-            ResourceVersion = meta.ResourceVersion ?? "",
         };
     }
 

@@ -1,7 +1,7 @@
-using System.Collections.Immutable;
 using System.Net;
 using System.Text.Json;
 using Dns.Core.Metrics;
+using Dns.Plugins.Kubernetes.Data;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -36,7 +36,8 @@ internal sealed partial class Reflector<TObject, TItem>
     private readonly Counter _watchMetric;
     private readonly Counter _errorMetric;
     private readonly Gauge _objectsMetric;
-    private ImmutableDictionary<string, TItem> _items = ImmutableDictionary.Create<string, TItem>(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private Dictionary<ObjectKey, TItem> _items = [];
     private int _lists;
     private int _watches;
     private int _expired;
@@ -80,8 +81,32 @@ internal sealed partial class Reflector<TObject, TItem>
     /// <summary>Listed at least once.</summary>
     public bool Synced => _synced;
 
-    /// <summary>Current items keyed by namespace/name.</summary>
-    public ImmutableDictionary<string, TItem> Items => Volatile.Read(ref _items);
+    /// <summary>Objects held.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _items.Count;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The current items, copied (the snapshot builder's view). The store is a plain dictionary under a lock held
+    /// only for a copy or one change, never across I/O: keyed by the objects' own namespace and name strings, it costs
+    /// an entry per object where an immutable dictionary cost a tree node and a "namespace/name" string.
+    /// </summary>
+    public TItem[] CopyItems()
+    {
+        lock (_gate)
+        {
+            var a = new TItem[_items.Count];
+            _items.Values.CopyTo(a, 0);
+            return a;
+        }
+    }
 
     /// <summary>Last resourceVersion seen (list, event or bookmark).</summary>
     public string ResourceVersion { get; private set; } = "";
@@ -215,7 +240,7 @@ internal sealed partial class Reflector<TObject, TItem>
     /// <summary>One complete paged LIST; replaces the store.</summary>
     public async Task ListAsync(CancellationToken cancellationToken)
     {
-        var builder = ImmutableDictionary.CreateBuilder<string, TItem>(StringComparer.Ordinal);
+        var fresh = new Dictionary<ObjectKey, TItem>();
         string? cont = null;
         string? rv = null;
         do
@@ -228,7 +253,7 @@ internal sealed partial class Reflector<TObject, TItem>
                 {
                     if (o?.Metadata is { } meta && _convert(o) is { } item)
                     {
-                        builder[Key(meta)] = item;
+                        fresh[Key(meta)] = item;
                     }
                 }
             }
@@ -236,10 +261,12 @@ internal sealed partial class Reflector<TObject, TItem>
         }
         while (!string.IsNullOrEmpty(cont));
 
-        var old = Items;
-        var fresh = builder.ToImmutable();
-        var relevant = !_synced || Differs(old, fresh);
-        Volatile.Write(ref _items, fresh);
+        bool relevant;
+        lock (_gate)
+        {
+            relevant = !_synced || Differs(_items, fresh);
+            _items = fresh;
+        }
         ResourceVersion = rv ?? "";
         Interlocked.Increment(ref _lists);
         _relistMetric.Inc();
@@ -386,8 +413,8 @@ internal sealed partial class Reflector<TObject, TItem>
             ResourceVersion = meta.ResourceVersion;
         }
         var key = Key(meta);
-        var items = Items;
         bool relevant;
+        int count;
         switch (type)
         {
             case WatchEventType.Added:
@@ -397,27 +424,33 @@ internal sealed partial class Reflector<TObject, TItem>
                 {
                     return;
                 }
-                relevant = !items.TryGetValue(key, out var old) || !_same(old, item);
-                items = items.SetItem(key, item);
+                lock (_gate)
+                {
+                    relevant = !_items.TryGetValue(key, out var old) || !_same(old, item);
+                    _items[key] = item;
+                    count = _items.Count;
+                }
                 break;
             case WatchEventType.Deleted:
-                if (!items.ContainsKey(key))
+                lock (_gate)
                 {
-                    return;
+                    if (!_items.Remove(key))
+                    {
+                        return;
+                    }
+                    count = _items.Count;
                 }
                 relevant = true;
-                items = items.Remove(key);
                 break;
             default:
                 // Bookmark: only the resourceVersion moves.
                 return;
         }
-        Volatile.Write(ref _items, items);
-        _objectsMetric.Set(items.Count);
+        _objectsMetric.Set(count);
         Changed?.Invoke(relevant);
     }
 
-    private bool Differs(ImmutableDictionary<string, TItem> old, ImmutableDictionary<string, TItem> fresh)
+    private bool Differs(Dictionary<ObjectKey, TItem> old, Dictionary<ObjectKey, TItem> fresh)
     {
         if (old.Count != fresh.Count)
         {
@@ -459,10 +492,13 @@ internal sealed partial class Reflector<TObject, TItem>
         return null;
     }
 
-    private static string Key(V1ObjectMeta meta) =>
-        string.IsNullOrEmpty(meta.NamespaceProperty) ? meta.Name ?? "" : meta.NamespaceProperty + "/" + meta.Name;
+    // The namespace interned as the converted item's is, and the name the item's own string: the key adds no text.
+    private static ObjectKey Key(V1ObjectMeta meta) => new(SharedText.Intern(meta.NamespaceProperty ?? ""), meta.Name ?? "");
 
     private static string Trim(string? s) => s is null ? "" : s.Length > 300 ? s[..300] : s;
+
+    /// <summary>An object's identity, holding the strings of its metadata (which the converted item shares).</summary>
+    private readonly record struct ObjectKey(string Namespace, string Name);
 
     private enum WatchOutcome
     {
