@@ -170,6 +170,31 @@ public sealed class ApiObjectReaderTests
             Describe(KubeObjectConverter.ToPod(ApiObjectReader.Pod(Parse(KubernetesJson.Serialize(pod))))!));
     }
 
+    [Fact]
+    public void ListPage_ItemsResourceVersionAndContinue_OtherKeysSkipped()
+    {
+        var body = Encoding.UTF8.GetBytes($$$"""
+            {"kind":"ServiceList","apiVersion":"v1","extra":{"nested":[1,2,{"items":[]}]},
+            "metadata":{"resourceVersion":"777","continue":"tok==","remainingItemCount":5},
+            "items":[{{{ServiceJson}}},{"metadata":{"name":"b","namespace":"x"},"spec":{"clusterIP":"10.96.0.9"}},{"metadata":{}}],
+            "trailer":"ignored"}
+            """);
+        var page = KubeApiClient.ReadPage(ApiKinds.Services, body);
+        Assert.Equal("777", page.ResourceVersion);
+        Assert.Equal("tok==", page.Continue);
+        Assert.Equal(3, page.Items!.Count);
+        Assert.Equal("web", page.Items[0].Metadata.Name);
+        Assert.Equal("10.96.0.9", page.Items[1].Spec.ClusterIP);
+
+        var last = KubeApiClient.ReadPage(ApiKinds.Namespaces, """{"metadata":{"resourceVersion":"8"},"items":null}"""u8.ToArray());
+        Assert.Equal("8", last.ResourceVersion);
+        Assert.Null(last.Continue);
+        Assert.Empty(last.Items!);
+
+        Assert.ThrowsAny<JsonException>(() => KubeApiClient.ReadPage(ApiKinds.Pods, "[]"u8.ToArray()));
+        Assert.ThrowsAny<JsonException>(() => KubeApiClient.ReadPage(ApiKinds.Pods, """{"items":[{"metadata":"""u8.ToArray()));
+    }
+
     private static JsonElement Parse(string json) => JsonDocument.Parse(json).RootElement;
 
     private static string Describe(ServiceInfo s)

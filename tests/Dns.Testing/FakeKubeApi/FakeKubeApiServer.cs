@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
@@ -34,8 +36,13 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
     private (int Status, string? Resource, bool? Watch)? _fault;
     private TaskCompletionSource _pulse = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private FakeKubeApiServer()
+    private readonly X509Certificate2? _tlsCertificate;
+    private readonly bool _requireClientCertificate;
+
+    private FakeKubeApiServer(X509Certificate2? tlsCertificate = null, bool requireClientCertificate = false)
     {
+        _tlsCertificate = tlsCertificate;
+        _requireClientCertificate = requireClientCertificate;
         foreach (var t in new[] { typeof(V1Service), typeof(V1Pod), typeof(V1Namespace), typeof(V1EndpointSlice) })
         {
             var r = FakeResource.For(t);
@@ -44,7 +51,7 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
     }
 
     /// <summary>Base URL, e.g. <c>http://127.0.0.1:41234</c>.</summary>
-    public string Url => "http://127.0.0.1:" + Port.ToString(CultureInfo.InvariantCulture);
+    public string Url => (_tlsCertificate is null ? "http" : "https") + "://127.0.0.1:" + Port.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>The port (kept across <see cref="Stop"/>/<see cref="Start"/>).</summary>
     public int Port { get; private set; }
@@ -85,10 +92,24 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
     /// <summary>The Authorization header of the latest request that had one (e.g. "Bearer TOKEN").</summary>
     public string? LastAuthorization { get; private set; }
 
+    /// <summary>Subject of the client certificate of the latest TLS connection that presented one.</summary>
+    public string? LastClientCertificateSubject { get; private set; }
+
     /// <summary>Starts a server on a free loopback port.</summary>
     public static Task<FakeKubeApiServer> StartAsync()
     {
         var s = new FakeKubeApiServer();
+        s.Start();
+        return Task.FromResult(s);
+    }
+
+    /// <summary>
+    /// Starts a server speaking HTTPS with <paramref name="certificate"/> (with its private key); with
+    /// <paramref name="requireClientCertificate"/> a client must present a certificate (any: its subject is recorded).
+    /// </summary>
+    public static Task<FakeKubeApiServer> StartTlsAsync(X509Certificate2 certificate, bool requireClientCertificate = false)
+    {
+        var s = new FakeKubeApiServer(certificate, requireClientCertificate);
         s.Start();
         return Task.FromResult(s);
     }
@@ -444,7 +465,7 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
         try
         {
             socket.NoDelay = true;
-            await using var stream = new NetworkStream(socket, ownsSocket: true);
+            await using var stream = await OpenAsync(socket).ConfigureAwait(false);
             var buffer = new byte[16384];
             var filled = 0;
             while (true)
@@ -487,9 +508,9 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
                 }
             }
         }
-        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException or System.Security.Authentication.AuthenticationException)
         {
-            // Client went away or the server stopped.
+            // Client went away, the server stopped, or the TLS handshake failed.
         }
         catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
         {
@@ -501,6 +522,41 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
             {
                 _sockets.Remove(socket);
             }
+        }
+    }
+
+    /// <summary>The connection's stream: the socket's, or TLS over it (handshake done) when serving HTTPS.</summary>
+    private async Task<Stream> OpenAsync(Socket socket)
+    {
+        var network = new NetworkStream(socket, ownsSocket: true);
+        if (_tlsCertificate is null)
+        {
+            return network;
+        }
+        var ssl = new SslStream(network, leaveInnerStreamOpen: false);
+        try
+        {
+            await ssl.AuthenticateAsServerAsync(
+                new SslServerAuthenticationOptions
+                {
+                    ServerCertificate = _tlsCertificate,
+                    ClientCertificateRequired = _requireClientCertificate,
+                    RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                    {
+                        if (certificate is not null)
+                        {
+                            LastClientCertificateSubject = certificate.Subject;
+                        }
+                        return certificate is not null || !_requireClientCertificate;
+                    },
+                },
+                _disposed.Token).ConfigureAwait(false);
+            return ssl;
+        }
+        catch
+        {
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
     }
 
@@ -516,7 +572,7 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
         return -1;
     }
 
-    private async Task<bool> HandleAsync(NetworkStream stream, string method, string target)
+    private async Task<bool> HandleAsync(Stream stream, string method, string target)
     {
         var q = target.IndexOf('?');
         var path = q < 0 ? target : target[..q];
@@ -674,7 +730,7 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
         }
     }
 
-    private async Task ServeWatchAsync(NetworkStream stream, FakeResource r, string? ns, LabelSelector selector, System.Collections.Specialized.NameValueCollection query)
+    private async Task ServeWatchAsync(Stream stream, FakeResource r, string? ns, LabelSelector selector, System.Collections.Specialized.NameValueCollection query)
     {
         var rvText = query["resourceVersion"];
         var bookmarks = query["allowWatchBookmarks"] is "true" or "1";
@@ -756,7 +812,7 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
         }
     }
 
-    private async Task WriteChunkAsync(NetworkStream stream, string line)
+    private async Task WriteChunkAsync(Stream stream, string line)
     {
         var data = Encoding.UTF8.GetBytes(line + "\n");
         var head = Encoding.ASCII.GetBytes(data.Length.ToString("x", CultureInfo.InvariantCulture) + "\r\n");
@@ -769,7 +825,7 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
         await stream.FlushAsync(_disposed.Token).ConfigureAwait(false);
     }
 
-    private async Task WriteJsonAsync(NetworkStream stream, int status, string json, bool close = false)
+    private async Task WriteJsonAsync(Stream stream, int status, string json, bool close = false)
     {
         var body = Encoding.UTF8.GetBytes(json);
         var head = $"HTTP/1.1 {status} {ReasonOf(status)}\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n{(close ? "Connection: close\r\n" : "")}\r\n";

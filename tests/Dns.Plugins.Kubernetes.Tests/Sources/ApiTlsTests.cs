@@ -1,0 +1,163 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Dns.Plugins.Kubernetes.Sources;
+using Dns.Testing.FakeKubeApi;
+using static Dns.Testing.FakeKubeApi.KubeObjects;
+
+namespace Dns.Plugins.Kubernetes.Tests.Sources;
+
+/// <summary>
+/// The API source over HTTPS, as in a cluster: the server certificate checked against the configured CA (the
+/// <c>tls</c> option's CACERT, a kubeconfig's certificate-authority-data) or not at all with
+/// insecure-skip-tls-verify, and the client certificate presented.
+/// </summary>
+public sealed class ApiTlsTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("dns-tls-").FullName;
+    private readonly X509Certificate2 _ca;
+    private readonly X509Certificate2 _server;
+    private readonly X509Certificate2 _client;
+
+    public ApiTlsTests()
+    {
+        _ca = CreateCa("CN=test-cluster-ca");
+        _server = Issue(_ca, "CN=kube-apiserver", server: true);
+        _client = Issue(_ca, "CN=system:coredns", server: false);
+    }
+
+    public void Dispose()
+    {
+        Directory.Delete(_dir, recursive: true);
+        _ca.Dispose();
+        _server.Dispose();
+        _client.Dispose();
+    }
+
+    [Fact]
+    public async Task TlsOption_ServerCheckedAgainstCa_ClientCertificatePresented()
+    {
+        await using var api = await FakeKubeApiServer.StartTlsAsync(_server, requireClientCertificate: true);
+        api.Add(Service("demo", "a", "10.96.0.1"));
+        var snap = await ApiServerSource.ListOnceAsync(new ApiSourceOptions
+        {
+            Endpoint = api.Url,
+            TlsCert = WritePem("client.crt", _client.ExportCertificatePem()),
+            TlsKey = WritePem("client.key", _client.GetRSAPrivateKey()!.ExportPkcs8PrivateKeyPem()),
+            TlsCa = WritePem("ca.crt", _ca.ExportCertificatePem()),
+        });
+        Assert.StartsWith("https://", api.Url, StringComparison.Ordinal);
+        Assert.Equal("10.96.0.1", snap.GetService("demo", "a")!.ClusterIP);
+        Assert.Equal("CN=system:coredns", api.LastClientCertificateSubject);
+    }
+
+    [Fact]
+    public async Task ServerCertificateFromAnotherCa_Refused()
+    {
+        using var otherCa = CreateCa("CN=someone-else");
+        await using var api = await FakeKubeApiServer.StartTlsAsync(_server);
+        api.Add(Service("demo", "a", "10.96.0.1"));
+        var e = await Assert.ThrowsAsync<HttpRequestException>(() => ApiServerSource.ListOnceAsync(new ApiSourceOptions
+        {
+            Endpoint = api.Url,
+            TlsCa = WritePem("other-ca.crt", otherCa.ExportCertificatePem()),
+        }));
+        Assert.IsType<System.Security.Authentication.AuthenticationException>(e.InnerException);
+        Assert.Equal(0, api.ListCount("services"));
+    }
+
+    [Fact]
+    public async Task Kubeconfig_CertificateAuthorityAndClientCertificateData()
+    {
+        await using var api = await FakeKubeApiServer.StartTlsAsync(_server, requireClientCertificate: true);
+        api.Add(Service("demo", "a", "10.96.0.1"));
+        var file = WritePem("kubeconfig", $$"""
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: c
+              cluster:
+                server: "{{api.Url}}"
+                certificate-authority-data: {{Base64(_ca.ExportCertificatePem())}}
+            users:
+            - name: u
+              user:
+                client-certificate-data: {{Base64(_client.ExportCertificatePem())}}
+                client-key-data: {{Base64(_client.GetRSAPrivateKey()!.ExportPkcs8PrivateKeyPem())}}
+            contexts:
+            - name: ctx
+              context: {cluster: c, user: u}
+            current-context: ctx
+            """);
+        var snap = await ApiServerSource.ListOnceAsync(new ApiSourceOptions { Kubeconfig = file });
+        Assert.NotNull(snap.GetService("demo", "a"));
+        Assert.Equal("CN=system:coredns", api.LastClientCertificateSubject);
+    }
+
+    [Fact]
+    public async Task Kubeconfig_InsecureSkipTlsVerify_AcceptsAnyServerCertificate()
+    {
+        await using var api = await FakeKubeApiServer.StartTlsAsync(_server);
+        api.Add(Service("demo", "a", "10.96.0.1"));
+        var file = WritePem("kubeconfig-insecure", $$"""
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: c
+              cluster: {server: "{{api.Url}}", insecure-skip-tls-verify: true}
+            users:
+            - name: u
+              user: {token: t0k3n}
+            contexts:
+            - name: ctx
+              context: {cluster: c, user: u}
+            current-context: ctx
+            """);
+        var snap = await ApiServerSource.ListOnceAsync(new ApiSourceOptions { Kubeconfig = file });
+        Assert.NotNull(snap.GetService("demo", "a"));
+        Assert.Equal("Bearer t0k3n", api.LastAuthorization);
+        Assert.Null(api.LastClientCertificateSubject);
+    }
+
+    private string WritePem(string name, string text)
+    {
+        var path = Path.Combine(_dir, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private static string Base64(string text) => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(text));
+
+    private static X509Certificate2 CreateCa(string subject)
+    {
+        using var key = RSA.Create(2048);
+        var req = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        req.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        req.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        req.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(req.PublicKey, false));
+        using var cert = req.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        return X509CertificateLoader.LoadPkcs12(cert.Export(X509ContentType.Pfx), null);
+    }
+
+    private static X509Certificate2 Issue(X509Certificate2 ca, string subject, bool server)
+    {
+        using var key = RSA.Create(2048);
+        var req = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        req.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
+        req.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));
+        req.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
+            [server ? new Oid("1.3.6.1.5.5.7.3.1") : new Oid("1.3.6.1.5.5.7.3.2")], false));
+        if (server)
+        {
+            var san = new SubjectAlternativeNameBuilder();
+            san.AddIpAddress(IPAddress.Loopback);
+            san.AddDnsName("localhost");
+            req.CertificateExtensions.Add(san.Build());
+        }
+        var serial = new byte[12];
+        RandomNumberGenerator.Fill(serial);
+        using var cert = req.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(10), serial);
+        using var withKey = cert.CopyWithPrivateKey(key);
+        return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pfx), null);
+    }
+}
