@@ -11,9 +11,6 @@ internal static unsafe partial class LinuxMmsg
     /// <summary>Return once at least one message arrived (don't wait to fill the batch).</summary>
     public const int MsgWaitForOne = 0x10000;
 
-    /// <summary>Return at once (EAGAIN) when nothing is queued.</summary>
-    public const int MsgDontWait = 0x40;
-
     /// <summary>The datagram was larger than the buffer.</summary>
     public const int MsgTrunc = 0x20;
 

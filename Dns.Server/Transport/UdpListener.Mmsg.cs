@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
@@ -18,13 +17,6 @@ internal sealed partial class UdpListener
     private const int AfInet = 2;
     private const int AfInet6 = 10;
 
-    /// <summary>
-    /// Longest poll before a receive thread blocks (µs, <c>DNS_UDP_SPIN_US</c>, 0 turns polling off). Polling happens
-    /// only above <see cref="ReceiveSpin.MinRate"/> datagrams a second, see <see cref="Receive"/>.
-    /// </summary>
-    private static readonly int SpinMicroseconds =
-        int.TryParse(Environment.GetEnvironmentVariable("DNS_UDP_SPIN_US"), out var us) && us >= 0 ? Math.Min(us, 1000) : 50;
-
     private unsafe void MmsgLoop(Socket socket)
     {
         var fd = (int)socket.SafeHandle.DangerousGetHandle();
@@ -40,7 +32,6 @@ internal sealed partial class UdpListener
         var large = GC.AllocateUninitializedArray<byte>(65535, pinned: true);
         var local = socket.LocalEndPoint;
         var replay = new ReplayCache();
-        var spin = new ReceiveSpin(SpinMicroseconds);
         try
         {
             for (var i = 0; i < Batch; i++)
@@ -61,7 +52,7 @@ internal sealed partial class UdpListener
                     rhdr[i].Header.Flags = 0;
                     rhdr[i].Length = 0;
                 }
-                var n = Receive(fd, rhdr, ref spin);
+                var n = LinuxMmsg.RecvMmsg(fd, rhdr, Batch, LinuxMmsg.MsgWaitForOne, null);
                 if (_stopping)
                 {
                     return;
@@ -178,41 +169,6 @@ internal sealed partial class UdpListener
             NativeMemory.Free(rhdr);
             NativeMemory.Free(shdr);
         }
-    }
-
-    /// <summary>
-    /// One receive. Under a high rate the thread polls (non-blocking) for up to a few expected inter-arrival gaps
-    /// before it blocks: a thread that sleeps must be woken by the sender's kernel path for the next datagram
-    /// (a scheduler wake-up and an inter-processor interrupt charged to the client's core, plus our own context
-    /// switch). Below <see cref="ReceiveSpin.MinRate"/> datagrams a second it never polls, so a lightly loaded
-    /// server costs what it did.
-    /// </summary>
-    private static unsafe int Receive(int fd, LinuxMmsg.MMsgHdr* hdr, ref ReceiveSpin spin)
-    {
-        int n;
-        if (spin.Active)
-        {
-            var until = spin.PollUntil();
-            while (true)
-            {
-                n = LinuxMmsg.RecvMmsg(fd, hdr, Batch, LinuxMmsg.MsgWaitForOne | LinuxMmsg.MsgDontWait, null);
-                if (n > 0)
-                {
-                    spin.Arrived(n, Stopwatch.GetTimestamp());
-                    return n;
-                }
-                if (Marshal.GetLastPInvokeError() != LinuxMmsg.Eagain || Stopwatch.GetTimestamp() >= until)
-                {
-                    break;
-                }
-            }
-        }
-        n = LinuxMmsg.RecvMmsg(fd, hdr, Batch, LinuxMmsg.MsgWaitForOne, null);
-        if (n > 0)
-        {
-            spin.Arrived(n, Stopwatch.GetTimestamp());
-        }
-        return n;
     }
 
     private static unsafe void SendAll(int fd, LinuxMmsg.MMsgHdr* hdr, int count)
