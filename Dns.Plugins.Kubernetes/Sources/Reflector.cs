@@ -260,6 +260,8 @@ internal sealed partial class Reflector<TObject, TItem>
             cont = page.Continue;
         }
         while (!string.IsNullOrEmpty(cont));
+        // Grown by doubling while pages arrived: up to twice the entries a large cluster needs, kept for its life.
+        fresh.TrimExcess();
 
         bool relevant;
         lock (_gate)
