@@ -73,22 +73,10 @@ public sealed class ForwardLimitTests
     [InlineData(true)]
     public async Task ForwardToOwnPortWithoutLoopPlugin_ServFailFastAndHopsBounded(bool tcp)
     {
-        // The Corefile must name its own port, so take a free one (the server binds it right after).
-        int port;
-        using (var probe = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0)))
-        {
-            port = ((IPEndPoint)probe.Client.LocalEndPoint!).Port;
-        }
-        await using var server = await Attack.StartAsync($$"""
-            test:{{port}} {
-                erratic
-            }
-            example.org:{{port}} {
-                forward . 127.0.0.1:{{port}} {
-                    expire 300ms
-                }
-            }
-            """);
+        // The Corefile must name its own port, so take a free one; the server binds it (TCP and UDP, all addresses)
+        // right after, and another test's connection may take it in between: then try another.
+        var (server, port) = await StartOnOwnPortAsync();
+        await using var serverLifetime = server;
         var baseline = Attack.OpenSockets();
         var to = $"127.0.0.1:{port}";
         double Hops() => Exchanges(to, "udp") + Exchanges(to, "tcp");
@@ -129,5 +117,35 @@ public sealed class ForwardLimitTests
         var hits = MetricsRegistry.Default.Counter("coredns_proxy_conn_cache_hits_total", "", "proxy_name", "to", "proto").WithLabels("forward", to, proto).Value;
         var misses = MetricsRegistry.Default.Counter("coredns_proxy_conn_cache_misses_total", "", "proxy_name", "to", "proto").WithLabels("forward", to, proto).Value;
         return hits + misses;
+    }
+
+    private static async Task<(TestDnsServer Server, int Port)> StartOnOwnPortAsync()
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            int port;
+            using (var probe = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0)))
+            {
+                port = ((IPEndPoint)probe.Client.LocalEndPoint!).Port;
+            }
+            try
+            {
+                var server = await Attack.StartAsync($$"""
+                    test:{{port}} {
+                        erratic
+                    }
+                    example.org:{{port}} {
+                        forward . 127.0.0.1:{{port}} {
+                            expire 300ms
+                        }
+                    }
+                    """);
+                return (server, port);
+            }
+            catch (InvalidOperationException e) when (attempt < 10 && e.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse })
+            {
+                // Taken in between: another port.
+            }
+        }
     }
 }

@@ -60,7 +60,16 @@ public sealed class TestDnsServer : IAsyncDisposable
             Output = sync,
             Registry = registry ?? Dns.Server.BuiltinPlugins.Create(),
         });
-        await host.StartAsync().ConfigureAwait(false);
+        try
+        {
+            await host.StartAsync().ConfigureAwait(false);
+        }
+        catch
+        {
+            // A port taken in between (tests that must name their port retry): stop what did start.
+            await host.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
         return new TestDnsServer(host, log);
     }
 
