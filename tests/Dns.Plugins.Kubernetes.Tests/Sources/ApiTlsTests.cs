@@ -71,24 +71,10 @@ public sealed class ApiTlsTests : IDisposable
     {
         await using var api = await FakeKubeApiServer.StartTlsAsync(_server, requireClientCertificate: true);
         api.Add(Service("demo", "a", "10.96.0.1"));
-        var file = WritePem("kubeconfig", $$"""
-            apiVersion: v1
-            kind: Config
-            clusters:
-            - name: c
-              cluster:
-                server: "{{api.Url}}"
-                certificate-authority-data: {{Base64(_ca.ExportCertificatePem())}}
-            users:
-            - name: u
-              user:
-                client-certificate-data: {{Base64(_client.ExportCertificatePem())}}
-                client-key-data: {{Base64(_client.GetRSAPrivateKey()!.ExportPkcs8PrivateKeyPem())}}
-            contexts:
-            - name: ctx
-              context: {cluster: c, user: u}
-            current-context: ctx
-            """);
+        var file = Kubeconfig(
+            "kubeconfig",
+            $"{{server: \"{api.Url}\", certificate-authority-data: {Base64(_ca.ExportCertificatePem())}}}",
+            $"{{client-certificate-data: {Base64(_client.ExportCertificatePem())}, client-key-data: {Base64(_client.GetRSAPrivateKey()!.ExportPkcs8PrivateKeyPem())}}}");
         var snap = await ApiServerSource.ListOnceAsync(new ApiSourceOptions { Kubeconfig = file });
         Assert.NotNull(snap.GetService("demo", "a"));
         Assert.Equal("CN=system:coredns", api.LastClientCertificateSubject);
@@ -99,25 +85,28 @@ public sealed class ApiTlsTests : IDisposable
     {
         await using var api = await FakeKubeApiServer.StartTlsAsync(_server);
         api.Add(Service("demo", "a", "10.96.0.1"));
-        var file = WritePem("kubeconfig-insecure", $$"""
-            apiVersion: v1
-            kind: Config
-            clusters:
-            - name: c
-              cluster: {server: "{{api.Url}}", insecure-skip-tls-verify: true}
-            users:
-            - name: u
-              user: {token: t0k3n}
-            contexts:
-            - name: ctx
-              context: {cluster: c, user: u}
-            current-context: ctx
-            """);
+        var file = Kubeconfig("kubeconfig-insecure", $"{{server: \"{api.Url}\", insecure-skip-tls-verify: true}}", "{token: t0k3n}");
         var snap = await ApiServerSource.ListOnceAsync(new ApiSourceOptions { Kubeconfig = file });
         Assert.NotNull(snap.GetService("demo", "a"));
         Assert.Equal("Bearer t0k3n", api.LastAuthorization);
         Assert.Null(api.LastClientCertificateSubject);
     }
+
+    /// <summary>A kubeconfig file with one cluster, one user and the context joining them (flow-style YAML maps).</summary>
+    private string Kubeconfig(string name, string cluster, string user) => WritePem(name, $$"""
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: c
+          cluster: {{cluster}}
+        users:
+        - name: u
+          user: {{user}}
+        contexts:
+        - name: ctx
+          context: {cluster: c, user: u}
+        current-context: ctx
+        """);
 
     private string WritePem(string name, string text)
     {
