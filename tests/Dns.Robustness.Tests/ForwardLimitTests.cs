@@ -119,33 +119,15 @@ public sealed class ForwardLimitTests
         return hits + misses;
     }
 
-    private static async Task<(TestDnsServer Server, int Port)> StartOnOwnPortAsync()
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            int port;
-            using (var probe = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0)))
-            {
-                port = ((IPEndPoint)probe.Client.LocalEndPoint!).Port;
+    private static Task<(TestDnsServer Server, int Port)> StartOnOwnPortAsync() =>
+        OwnPort.RetryAsync(async port => (await Attack.StartAsync($$"""
+            test:{{port}} {
+                erratic
             }
-            try
-            {
-                var server = await Attack.StartAsync($$"""
-                    test:{{port}} {
-                        erratic
-                    }
-                    example.org:{{port}} {
-                        forward . 127.0.0.1:{{port}} {
-                            expire 300ms
-                        }
-                    }
-                    """);
-                return (server, port);
+            example.org:{{port}} {
+                forward . 127.0.0.1:{{port}} {
+                    expire 300ms
+                }
             }
-            catch (InvalidOperationException e) when (attempt < 10 && e.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse })
-            {
-                // Taken in between: another port.
-            }
-        }
-    }
+            """), port));
 }

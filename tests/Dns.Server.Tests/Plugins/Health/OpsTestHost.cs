@@ -68,7 +68,15 @@ internal sealed class OpsTestHost : IAsyncDisposable
     public static async Task<OpsTestHost> StartAsync(string corefile, PluginRegistry? registry = null, string fileName = "Corefile", Action<int>? exit = null, TimeSpan? reloadGrace = null)
     {
         var h = Create(corefile, registry, fileName, exit, reloadGrace);
-        await h.Host.StartAsync();
+        try
+        {
+            await h.Host.StartAsync();
+        }
+        catch
+        {
+            await h.DisposeAsync();
+            throw;
+        }
         return h;
     }
 

@@ -125,13 +125,10 @@ public sealed class LoopTests
     [Fact]
     public async Task Server_RealForwardToItself_LoopDetectedFatal()
     {
-        int port;
-        using (var probe = new System.Net.Sockets.UdpClient(new IPEndPoint(IPAddress.Loopback, 0)))
-        {
-            port = ((IPEndPoint)probe.Client.LocalEndPoint!).Port;
-        }
         var exited = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var h = await OpsTestHost.StartAsync($".:{port} {{\n    bind 127.0.0.1\n    loop\n    forward . 127.0.0.1:{port}\n}}\n", exit: c => exited.TrySetResult(c));
+        var (h, port) = await OwnPort.RetryAsync(async p =>
+            (await OpsTestHost.StartAsync($".:{p} {{\n    bind 127.0.0.1\n    loop\n    forward . 127.0.0.1:{p}\n}}\n", exit: c => exited.TrySetResult(c)), p));
+        await using var hostLifetime = h;
         Assert.Equal(1, await exited.Task.WaitAsync(TimeSpan.FromSeconds(20)));
         await h.WaitForLogAsync($"-> 127.0.0.1:{port}) detected for zone \".\"", TimeSpan.FromSeconds(5));
     }

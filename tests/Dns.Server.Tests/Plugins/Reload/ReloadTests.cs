@@ -80,12 +80,11 @@ public sealed class ReloadTests
     {
         await using var h = await OpsTestHost.StartAsync("example.org:0 {\n    whoami\n}\n");
         var oldPort = h.Port;
-        int newPort;
-        using (var probe = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0)))
+        var newPort = await OwnPort.RetryAsync(async p =>
         {
-            newPort = ((System.Net.IPEndPoint)probe.Client.LocalEndPoint!).Port;
-        }
-        await h.Host.ReloadAsync($"example.org:{newPort} {{\n    whoami\n}}\n");
+            await h.Host.ReloadAsync($"example.org:{p} {{\n    whoami\n}}\n");
+            return p;
+        });
         Assert.Equal(newPort, h.Port);
         Assert.Equal(ResponseCode.NoError, (await Query(h, newPort, "a.example.org."))!.ResponseCode);
         DnsMessage? old;
