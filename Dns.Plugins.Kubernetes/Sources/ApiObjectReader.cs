@@ -70,6 +70,11 @@ internal static class ApiObjectReader
 
     private static readonly Shape NamespaceShape = new() { ["apiVersion"] = null, ["kind"] = null, ["metadata"] = Meta };
 
+    private static long _fallbacks;
+
+    /// <summary>Objects read through the <c>KubernetesJson</c> fallback so far (tests: the API's objects never are).</summary>
+    public static long Fallbacks => Interlocked.Read(ref _fallbacks);
+
     /// <summary>A Service.</summary>
     public static V1Service? Service(JsonElement e) =>
         Read(e, ServiceShape, ManifestModelReader.Service);
@@ -136,7 +141,12 @@ internal static class ApiObjectReader
             return null;
         }
         var kept = (JsonObject)Prune(e, shape)!;
-        return reader(kept) ?? KubernetesJson.Deserialize<T>(kept.ToJsonString());
+        if (reader(kept) is { } read)
+        {
+            return read;
+        }
+        Interlocked.Increment(ref _fallbacks);
+        return KubernetesJson.Deserialize<T>(kept.ToJsonString());
     }
 
     /// <summary>The element with only the keys <paramref name="shape"/> names; arrays keep their items, each shaped alike.</summary>

@@ -81,18 +81,6 @@ internal sealed partial class Reflector<TObject, TItem>
     /// <summary>Listed at least once.</summary>
     public bool Synced => _synced;
 
-    /// <summary>Objects held.</summary>
-    public int Count
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _items.Count;
-            }
-        }
-    }
-
     /// <summary>
     /// The current items, copied (the snapshot builder's view). The store is a plain dictionary under a lock held
     /// only for a copy or one change, never across I/O: keyed by the objects' own namespace and name strings, it costs

@@ -69,7 +69,9 @@ public sealed class ApiObjectReaderTests
     [Fact]
     public void Service_AsTheApiServerSendsIt_ReadsAsKubernetesJsonDoes()
     {
+        var fallbacks = ApiObjectReader.Fallbacks;
         var ours = KubeObjectConverter.ToService(ApiObjectReader.Service(Parse(ServiceJson)))!;
+        Assert.Equal(fallbacks, ApiObjectReader.Fallbacks);
         var reference = KubeObjectConverter.ToService(KubernetesJson.Deserialize<V1Service>(ServiceJson))!;
         Assert.Equal(Describe(reference), Describe(ours));
         Assert.Equal(["10.96.7.7", "fd00:10:96::7"], ours.ClusterIPs);
@@ -83,9 +85,11 @@ public sealed class ApiObjectReaderTests
     [Fact]
     public void EndpointSlice_AsTheApiServerSendsIt_ReadsAsKubernetesJsonDoes()
     {
+        var fallbacks = ApiObjectReader.Fallbacks;
         foreach (var keepPodNames in new[] { true, false })
         {
             var ours = KubeObjectConverter.ToEndpointSlice(ApiObjectReader.EndpointSlice(Parse(SliceJson)), null, keepPodNames)!;
+            Assert.Equal(fallbacks, ApiObjectReader.Fallbacks);
             var reference = KubeObjectConverter.ToEndpointSlice(KubernetesJson.Deserialize<V1EndpointSlice>(SliceJson), null, keepPodNames)!;
             Assert.Equal(Describe(reference), Describe(ours));
             Assert.Equal("web", ours.ServiceName);
@@ -97,7 +101,9 @@ public sealed class ApiObjectReaderTests
     [Fact]
     public void Pod_WithSpecAndDeletionTimestamp_IsReadAsTerminating()
     {
+        var fallbacks = ApiObjectReader.Fallbacks;
         var ours = KubeObjectConverter.ToPod(ApiObjectReader.Pod(Parse(PodJson)))!;
+        Assert.Equal(fallbacks, ApiObjectReader.Fallbacks);
         var reference = KubeObjectConverter.ToPod(KubernetesJson.Deserialize<V1Pod>(PodJson))!;
         Assert.Equal(Describe(reference), Describe(ours));
         Assert.True(ours.Terminating);
@@ -111,7 +117,9 @@ public sealed class ApiObjectReaderTests
     [Fact]
     public void Namespace_AsTheApiServerSendsIt_ReadsAsKubernetesJsonDoes()
     {
+        var fallbacks = ApiObjectReader.Fallbacks;
         var ours = KubeObjectConverter.ToNamespace(ApiObjectReader.Namespace(Parse(NamespaceJson)))!;
+        Assert.Equal(fallbacks, ApiObjectReader.Fallbacks);
         Assert.Equal("shop", ours.Name);
         Assert.Equal(2, ours.Labels.Count);
         Assert.Equal("a", ours.Labels["team"]);
@@ -130,7 +138,9 @@ public sealed class ApiObjectReaderTests
     {
         // A null label value: the manifest reader leaves it to KubernetesJson, which reads it as null (converted to "").
         var json = ServiceJson.Replace("\"tier\":\"front\"", "\"tier\":null");
+        var fallbacks = ApiObjectReader.Fallbacks;
         var ours = KubeObjectConverter.ToService(ApiObjectReader.Service(Parse(json)))!;
+        Assert.Equal(fallbacks + 1, ApiObjectReader.Fallbacks);
         var reference = KubeObjectConverter.ToService(KubernetesJson.Deserialize<V1Service>(json))!;
         Assert.Equal(Describe(reference), Describe(ours));
         Assert.Equal("", ours.Labels["tier"]);
