@@ -1,82 +1,67 @@
-using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Security;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using k8s;
-using k8s.Authentication;
-using k8s.Autorest;
 
 namespace Dns.Plugins.Kubernetes.Sources;
 
 /// <summary>
-/// LIST and WATCH of the four kinds DNS reads, over one <see cref="HttpClient"/> set up from a
+/// LIST and WATCH of the four kinds DNS reads, over <see cref="KubeHttp"/> set up from a
 /// <see cref="KubernetesClientConfiguration"/> the way KubernetesClient's own client is (TLS against the configured
 /// CA or none with <c>insecure-skip-tls-verify</c>, client certificate, bearer token with file refresh, exec plugins
-/// and basic auth through the library's credential types). The JSON is read here, keeping only the fields DNS
-/// answers from (<see cref="ApiObjectReader"/>): KubernetesClient's generated client and reflection-based JSON cost
-/// about 24 MB resident before the first object is read, which is CoreDNS's whole memory budget for 20,000
-/// services. Failures surface as the library's exceptions (<see cref="HttpOperationException"/> with the status,
-/// body and headers; <see cref="KubernetesException"/> for a watch ERROR event), so the reflector handles them alike.
+/// and basic auth). The JSON is read here, keeping only the fields DNS answers from (<see cref="ApiObjectReader"/>):
+/// KubernetesClient's generated client and reflection-based JSON cost about 24 MB resident before the first object
+/// is read, which is CoreDNS's whole memory budget for 20,000 services. Failures: <see cref="KubeApiStatusException"/>
+/// for an HTTP error status, <see cref="KubernetesException"/> (to the watch's onError) for a watch ERROR event,
+/// <see cref="IOException"/>/<see cref="System.Net.Sockets.SocketException"/>/<see cref="System.Security.Authentication.AuthenticationException"/>
+/// for the connection.
 /// </summary>
 internal sealed class KubeApiClient : IDisposable
 {
-    private readonly HttpClient _http;
-    private readonly string _base;
-    private readonly ServiceClientCredentials? _credentials;
+    private readonly KubeHttp _http;
+    private readonly KubernetesClientConfiguration _config;
+    private readonly string? _fixedAuthorization;
     private readonly TimeSpan _requestTimeout;
 
-    public KubeApiClient(KubernetesClientConfiguration config)
+    /// <param name="config">Where the API server is and how to authenticate.</param>
+    /// <param name="environment">Environment variables (the proxy settings); the process's when null.</param>
+    public KubeApiClient(KubernetesClientConfiguration config, Func<string, string?>? environment = null)
     {
         ArgumentNullException.ThrowIfNull(config);
-        if (string.IsNullOrWhiteSpace(config.Host) || !Uri.TryCreate(config.Host, UriKind.Absolute, out var host))
+        if (string.IsNullOrWhiteSpace(config.Host) || !Uri.TryCreate(config.Host, UriKind.Absolute, out var host)
+            || (host.Scheme != Uri.UriSchemeHttp && host.Scheme != Uri.UriSchemeHttps))
         {
             throw new InvalidOperationException($"bad API server URL \"{config.Host}\"");
         }
-        // Paths are appended to the host URL as given: an API server behind a proxy may sit under a path prefix.
-        _base = config.Host.TrimEnd('/');
-        var handler = new SocketsHttpHandler
-        {
-            // As KubernetesClient: HTTP/2 pings keep long watches alive through idle-timeout middleboxes.
-            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
-            KeepAlivePingDelay = TimeSpan.FromMinutes(3),
-            KeepAlivePingTimeout = TimeSpan.FromSeconds(30),
-            AutomaticDecompression = DecompressionMethods.None,
-        };
+        _config = config;
+        Func<SslClientAuthenticationOptions>? tls = null;
         if (host.Scheme == Uri.UriSchemeHttps)
         {
-            if (config.SkipTlsVerify)
+            RemoteCertificateValidationCallback? validate = config.SkipTlsVerify ? static (_, _, _, _) => true
+                : config.SslCaCerts is { Count: > 0 } cas ? (_, certificate, _, errors) => Trusted(cas, certificate, errors)
+                : null;
+            var serverName = string.IsNullOrEmpty(config.TlsServerName) ? null : config.TlsServerName;
+            var clientCert = ClientCertificate(config);
+            tls = () => new SslClientAuthenticationOptions
             {
-                handler.SslOptions.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
-            }
-            else if (config.SslCaCerts is { Count: > 0 } cas)
-            {
-                handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) => Trusted(cas, certificate, errors);
-            }
-            if (!string.IsNullOrEmpty(config.TlsServerName))
-            {
-                handler.SslOptions.TargetHost = config.TlsServerName;
-            }
-            if (ClientCertificate(config) is { } clientCert)
-            {
-                handler.SslOptions.ClientCertificates = [clientCert];
-            }
+                TargetHost = serverName,
+                RemoteCertificateValidationCallback = validate,
+                ClientCertificates = clientCert is null ? null : [clientCert],
+                ApplicationProtocols = [SslApplicationProtocol.Http11],
+            };
         }
-        _http = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
-        if (config.DisableHttp2)
-        {
-            _http.DefaultRequestVersion = HttpVersion.Version11;
-            _http.DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact;
-        }
-        _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("coredns-dotnet", "1"));
-        _credentials = config.TokenProvider is not null ? new TokenCredentials(config.TokenProvider)
-            : !string.IsNullOrEmpty(config.AccessToken) ? new TokenCredentials(config.AccessToken)
-            : !string.IsNullOrEmpty(config.Username) ? new BasicAuthenticationCredentials { UserName = config.Username, Password = config.Password }
+        _http = new KubeHttp(host, tls, KubeProxy.For(host, environment ?? Environment.GetEnvironmentVariable));
+        _fixedAuthorization = config.TokenProvider is not null ? null
+            : !string.IsNullOrEmpty(config.AccessToken) ? "Bearer " + config.AccessToken
+            : !string.IsNullOrEmpty(config.Username) ? "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(config.Username + ":" + config.Password))
             : null;
         _requestTimeout = config.HttpClientTimeout > TimeSpan.Zero ? config.HttpClientTimeout : TimeSpan.FromSeconds(100);
     }
+
+    /// <summary>Idle keep-alive connections to the API server (tests).</summary>
+    internal int IdleConnections => _http.IdleCount;
 
     /// <summary>One page of a LIST of <paramref name="kind"/>.</summary>
     public async Task<ListPage<T>> ListAsync<T>(ApiKind<T> kind, string? labelSelector, string? continueToken, int limit, CancellationToken cancellationToken)
@@ -91,7 +76,7 @@ internal sealed class KubeApiClient : IDisposable
         // The page is read whole and walked with a reader, each item parsed on its own into unpooled memory:
         // JsonDocument over a whole page rents page-sized buffers from the shared array pool, which keeps them
         // (several MB, live to the GC) long after the list.
-        var body = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
+        var body = await response.ReadAllBytesAsync(timeout.Token).ConfigureAwait(false);
         return ReadPage(kind, body);
     }
 
@@ -154,79 +139,73 @@ internal sealed class KubeApiClient : IDisposable
         AppendParameter(url, "resourceVersion", resourceVersion);
         AppendParameter(url, "labelSelector", labelSelector);
         using var response = await SendAsync(url.ToString(), cancellationToken).ConfigureAwait(false);
-        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
+        using var reader = new StreamReader(response.Body, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, leaveOpen: true);
+        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
         {
-            using var reader = new StreamReader(stream, Encoding.UTF8);
-            while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+            if (line.Length == 0)
             {
-                if (line.Length == 0)
+                continue;
+            }
+            WatchEventType type;
+            T? item;
+            using (var doc = JsonDocument.Parse(line))
+            {
+                var root = doc.RootElement;
+                if (root.ValueKind != JsonValueKind.Object
+                    || StringOf(root, "type") is not { } typeText
+                    || !root.TryGetProperty("object", out var obj))
                 {
-                    continue;
+                    throw new JsonException("not a watch event: " + (line.Length > 100 ? line[..100] : line));
                 }
-                WatchEventType type;
-                T? item;
-                using (var doc = JsonDocument.Parse(line))
+                switch (typeText)
                 {
-                    var root = doc.RootElement;
-                    if (root.ValueKind != JsonValueKind.Object
-                        || StringOf(root, "type") is not { } typeText
-                        || !root.TryGetProperty("object", out var obj))
-                    {
-                        throw new JsonException("not a watch event: " + (line.Length > 100 ? line[..100] : line));
-                    }
-                    switch (typeText)
-                    {
-                        case "ADDED":
-                            type = WatchEventType.Added;
-                            break;
-                        case "MODIFIED":
-                            type = WatchEventType.Modified;
-                            break;
-                        case "DELETED":
-                            type = WatchEventType.Deleted;
-                            break;
-                        case "BOOKMARK":
-                            type = WatchEventType.Bookmark;
-                            break;
-                        case "ERROR":
-                            onError(new KubernetesException(ApiObjectReader.Status(obj)));
-                            continue;
-                        default:
-                            throw new JsonException($"unknown watch event type \"{typeText}\"");
-                    }
-                    item = kind.Read(obj);
+                    case "ADDED":
+                        type = WatchEventType.Added;
+                        break;
+                    case "MODIFIED":
+                        type = WatchEventType.Modified;
+                        break;
+                    case "DELETED":
+                        type = WatchEventType.Deleted;
+                        break;
+                    case "BOOKMARK":
+                        type = WatchEventType.Bookmark;
+                        break;
+                    case "ERROR":
+                        onError(new KubernetesException(ApiObjectReader.Status(obj)));
+                        continue;
+                    default:
+                        throw new JsonException($"unknown watch event type \"{typeText}\"");
                 }
-                if (item is not null)
-                {
-                    yield return (type, item);
-                }
+                item = kind.Read(obj);
+            }
+            if (item is not null)
+            {
+                yield return (type, item);
             }
         }
     }
 
     public void Dispose() => _http.Dispose();
 
-    private async Task<HttpResponseMessage> SendAsync(string pathAndQuery, CancellationToken cancellationToken)
+    private async Task<KubeHttpResponse> SendAsync(string pathAndQuery, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, _base + pathAndQuery);
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        if (_credentials is not null)
+        var authorization = _fixedAuthorization;
+        if (_config.TokenProvider is { } provider)
         {
-            await _credentials.ProcessHttpRequestAsync(request, cancellationToken).ConfigureAwait(false);
+            // A token file (in-cluster: re-read every minute) or an exec plugin's token.
+            var header = await provider.GetAuthenticationHeaderAsync(cancellationToken).ConfigureAwait(false);
+            authorization = header.Scheme + " " + header.Parameter;
         }
-        var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        if (response.IsSuccessStatusCode)
+        var response = await _http.GetAsync(pathAndQuery, authorization, cancellationToken).ConfigureAwait(false);
+        if (response.IsSuccess)
         {
             return response;
         }
         using (response)
         {
-            var content = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            throw new HttpOperationException($"Operation returned an invalid status code '{response.StatusCode}'")
-            {
-                Response = new HttpResponseMessageWrapper(response, content),
-            };
+            var content = await response.ReadStringAsync(cancellationToken).ConfigureAwait(false);
+            throw new KubeApiStatusException(response.StatusCode, content, response.RetryAfter);
         }
     }
 
@@ -279,6 +258,17 @@ internal sealed class KubeApiClient : IDisposable
         using var cert = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
         return chain.Build(cert);
     }
+}
+
+/// <summary>An HTTP error status from the API server, with the body (usually a Status object) and Retry-After.</summary>
+internal sealed class KubeApiStatusException(int statusCode, string content, string? retryAfter)
+    : Exception($"the API server answered HTTP {statusCode}")
+{
+    public int StatusCode { get; } = statusCode;
+
+    public string Content { get; } = content;
+
+    public string? RetryAfter { get; } = retryAfter;
 }
 
 /// <summary>One kind's collection path across all namespaces and its reader.</summary>

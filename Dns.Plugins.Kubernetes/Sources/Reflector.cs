@@ -3,7 +3,6 @@ using System.Text.Json;
 using Dns.Core.Metrics;
 using Dns.Plugins.Kubernetes.Data;
 using k8s;
-using k8s.Autorest;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 
@@ -162,10 +161,10 @@ internal sealed partial class Reflector<TObject, TItem>
             {
                 return;
             }
-            catch (HttpOperationException e)
+            catch (KubeApiStatusException e)
             {
                 CountError();
-                var code = (int)e.Response.StatusCode;
+                var code = e.StatusCode;
                 if (code == (int)HttpStatusCode.Gone)
                 {
                     Interlocked.Increment(ref _expired);
@@ -181,11 +180,11 @@ internal sealed partial class Reflector<TObject, TItem>
                 }
                 if (code is 401 or 403)
                 {
-                    LogForbidden(_logger, _resource, code, Trim(e.Response.Content));
+                    LogForbidden(_logger, _resource, code, Trim(e.Content));
                 }
                 else if (code != (int)HttpStatusCode.Gone)
                 {
-                    LogHttpError(_logger, _resource, code, Trim(e.Response.Content));
+                    LogHttpError(_logger, _resource, code, Trim(e.Content));
                     retryAfter = RetryAfter(e);
                 }
             }
@@ -467,20 +466,11 @@ internal sealed partial class Reflector<TObject, TItem>
     private static TimeSpan Jitter(TimeSpan min, TimeSpan max) =>
         max <= min ? min : min + ((max - min) * Random.Shared.NextDouble());
 
-    private static TimeSpan? RetryAfter(HttpOperationException e)
-    {
-        if (e.Response.Headers is { } headers && headers.TryGetValue("Retry-After", out var values))
-        {
-            foreach (var v in values)
-            {
-                if (int.TryParse(v, out var seconds) && seconds > 0)
-                {
-                    return TimeSpan.FromSeconds(seconds);
-                }
-            }
-        }
-        return null;
-    }
+    /// <summary>Retry-After in seconds (the API server's form for 429 and 503); an HTTP date is not honoured.</summary>
+    private static TimeSpan? RetryAfter(KubeApiStatusException e) =>
+        int.TryParse(e.RetryAfter, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0
+            ? TimeSpan.FromSeconds(seconds)
+            : null;
 
     // The namespace interned as the converted item's is, and the name the item's own string: the key adds no text.
     private static ObjectKey Key(V1ObjectMeta meta) => new(SharedText.Intern(meta.NamespaceProperty ?? ""), meta.Name ?? "");
