@@ -6,7 +6,8 @@
 #   bench/run.sh stock [--quick]      (b) the stock kubeadm Corefile (manifests source) vs knotd, cluster mix
 #   bench/run.sh forward [--quick]    (c) forward + cache on a hit-heavy external mix vs unbound-fwd / dnsmasq-fwd
 #   bench/run.sh memory               (d) RSS and sync time for 1k / 5k / 20k services x 5 endpoints
-#   bench/run.sh memory-api           (d) the same through the API path (bench/fakeapi serves the cluster)
+#   bench/run.sh memory-api           (d) the same through the API path (bench/fakeapi serves the cluster);
+#                                     TLS=1: over HTTPS with the cluster CA and a client certificate, as in a cluster
 #   bench/run.sh startup              (e) process start -> first answer (manifests source, ReadyToRun publish), 7 cold starts
 # Env: SERVICES (default 1000), MODES (default pinned), REPEATS (default 3), DURATION (default 20),
 #      ROUNDS (k8s, stock: alternate knot and ours ROUNDS times, one run each, and report the medians).
@@ -142,10 +143,16 @@ case $scenario in
     dotnet build bench/fakeapi -c Release -v q -nologo >/dev/null
     for n in ${SIZES:-1000 5000 20000}; do
       python3 bench/gen_cluster.py --services "$n" --queries 1000 --out "$DATA/$n" >/dev/null
-      coproc API { exec dotnet bench/fakeapi/bin/Release/net10.0/FakeApi.dll "$DATA/$n/cluster.yaml"; }
+      if [[ "${TLS:-0}" == 1 ]]; then
+        coproc API { exec dotnet bench/fakeapi/bin/Release/net10.0/FakeApi.dll "$DATA/$n/cluster.yaml" --tls "$WORK/tls"; }
+        tlsline="        tls $WORK/tls/client.crt $WORK/tls/client.key $WORK/tls/ca.crt\n"
+      else
+        coproc API { exec dotnet bench/fakeapi/bin/Release/net10.0/FakeApi.dll "$DATA/$n/cluster.yaml"; }
+        tlsline=""
+      fi
       read -r _ url <&"${API[0]}"
       cf="$WORK/Corefile.api"
-      printf 'cluster.local {\n    kubernetes cluster.local {\n        endpoint %s\n        ttl 30\n    }\n}\n' "$url" > "$cf"
+      printf "cluster.local {\n    kubernetes cluster.local {\n        endpoint %s\n${tlsline}        ttl 30\n    }\n}\n" "$url" > "$cf"
       env $SERVER_ENV python3 bench/measure_sync.py --server "$SERVER" --corefile "$cf" --port 25320 --services "$n"
       kill "$API_PID" 2>/dev/null || true; wait "$API_PID" 2>/dev/null || true
     done

@@ -152,7 +152,7 @@ public sealed partial class ApiServerSource : IClusterSource
 
     private void CreateReflectors()
     {
-        var client = _client = new KubeApiClient(ClusterClientFactory.CreateConfiguration(_options));
+        var client = _client = new KubeApiClient(ClusterClientFactory.CreateConfiguration(_options), tokenFile: ClusterClientFactory.InClusterTokenFile(_options));
         var timing = _options.Timing;
         var labels = string.IsNullOrWhiteSpace(_options.LabelSelector) ? null : _options.LabelSelector;
         var nsLabels = string.IsNullOrWhiteSpace(_options.NamespaceLabelSelector) ? null : _options.NamespaceLabelSelector;

@@ -6,6 +6,9 @@ namespace Dns.Plugins.Kubernetes.Sources;
 /// <summary>Builds a KubernetesClient from <see cref="ApiSourceOptions"/> with CoreDNS's precedence: kubeconfig, then endpoint (+tls), then in-cluster.</summary>
 public static class ClusterClientFactory
 {
+    /// <summary>Where the kubelet mounts the pod's service account token (KubernetesClient's in-cluster path).</summary>
+    public const string ServiceAccountTokenFile = "/var/run/secrets/kubernetes.io/serviceaccount/token";
+
     /// <summary>The client configuration (throws <see cref="InvalidOperationException"/> with a readable message when it cannot be built).</summary>
     public static KubernetesClientConfiguration CreateConfiguration(ApiSourceOptions options)
     {
@@ -19,16 +22,9 @@ public static class ClusterClientFactory
             if (!string.IsNullOrEmpty(options.Endpoint))
             {
                 var cfg = new KubernetesClientConfiguration { Host = options.Endpoint };
-                if (!string.IsNullOrEmpty(options.TlsCert))
+                if (!string.IsNullOrEmpty(options.TlsCert) || !string.IsNullOrEmpty(options.TlsCa))
                 {
-                    cfg.ClientCertificateFilePath = options.TlsCert;
-                    cfg.ClientKeyFilePath = options.TlsKey;
-                }
-                if (!string.IsNullOrEmpty(options.TlsCa))
-                {
-                    var cas = new X509Certificate2Collection();
-                    cas.ImportFromPemFile(options.TlsCa);
-                    cfg.SslCaCerts = cas;
+                    ApplyTls(cfg, options);
                 }
                 return cfg;
             }
@@ -46,6 +42,35 @@ public static class ClusterClientFactory
         catch (Exception e)
         {
             throw new InvalidOperationException("cannot build the Kubernetes client configuration: " + e.Message, e);
+        }
+    }
+
+    /// <summary>
+    /// The service account token file when <paramref name="options"/> lead to the in-cluster configuration (no
+    /// kubeconfig, no endpoint), else null.
+    /// </summary>
+    public static string? InClusterTokenFile(ApiSourceOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return string.IsNullOrEmpty(options.Kubeconfig) && string.IsNullOrEmpty(options.Endpoint)
+            ? ServiceAccountTokenFile
+            : null;
+    }
+
+    /// <summary>The <c>tls</c> option's files (its own method: X.509 is loaded only when TLS is configured).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void ApplyTls(KubernetesClientConfiguration cfg, ApiSourceOptions options)
+    {
+        if (!string.IsNullOrEmpty(options.TlsCert))
+        {
+            cfg.ClientCertificateFilePath = options.TlsCert;
+            cfg.ClientKeyFilePath = options.TlsKey;
+        }
+        if (!string.IsNullOrEmpty(options.TlsCa))
+        {
+            var cas = new X509Certificate2Collection();
+            cas.ImportFromPemFile(options.TlsCa);
+            cfg.SslCaCerts = cas;
         }
     }
 

@@ -23,11 +23,13 @@ internal sealed class KubeApiClient : IDisposable
     private readonly KubeHttp _http;
     private readonly KubernetesClientConfiguration _config;
     private readonly string? _fixedAuthorization;
+    private readonly ServiceAccountToken? _tokenFile;
     private readonly TimeSpan _requestTimeout;
 
     /// <param name="config">Where the API server is and how to authenticate.</param>
     /// <param name="environment">Environment variables (the proxy settings); the process's when null.</param>
-    public KubeApiClient(KubernetesClientConfiguration config, Func<string, string?>? environment = null)
+    /// <param name="tokenFile">In a cluster: the service account token file, read here instead of through the configuration's token provider.</param>
+    public KubeApiClient(KubernetesClientConfiguration config, Func<string, string?>? environment = null, string? tokenFile = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         if (string.IsNullOrWhiteSpace(config.Host) || !Uri.TryCreate(config.Host, UriKind.Absolute, out var host)
@@ -36,24 +38,10 @@ internal sealed class KubeApiClient : IDisposable
             throw new InvalidOperationException($"bad API server URL \"{config.Host}\"");
         }
         _config = config;
-        Func<SslClientAuthenticationOptions>? tls = null;
-        if (host.Scheme == Uri.UriSchemeHttps)
-        {
-            RemoteCertificateValidationCallback? validate = config.SkipTlsVerify ? static (_, _, _, _) => true
-                : config.SslCaCerts is { Count: > 0 } cas ? (_, certificate, _, errors) => Trusted(cas, certificate, errors)
-                : null;
-            var serverName = string.IsNullOrEmpty(config.TlsServerName) ? null : config.TlsServerName;
-            var clientCert = ClientCertificate(config);
-            tls = () => new SslClientAuthenticationOptions
-            {
-                TargetHost = serverName,
-                RemoteCertificateValidationCallback = validate,
-                ClientCertificates = clientCert is null ? null : [clientCert],
-                ApplicationProtocols = [SslApplicationProtocol.Http11],
-            };
-        }
+        _tokenFile = tokenFile is null ? null : new ServiceAccountToken(tokenFile);
+        var tls = host.Scheme == Uri.UriSchemeHttps ? TlsOptions(config) : null;
         _http = new KubeHttp(host, tls, KubeProxy.For(host, environment ?? Environment.GetEnvironmentVariable));
-        _fixedAuthorization = config.TokenProvider is not null ? null
+        _fixedAuthorization = tokenFile is not null || config.TokenProvider is not null ? null
             : !string.IsNullOrEmpty(config.AccessToken) ? "Bearer " + config.AccessToken
             : !string.IsNullOrEmpty(config.Username) ? "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(config.Username + ":" + config.Password))
             : null;
@@ -190,13 +178,10 @@ internal sealed class KubeApiClient : IDisposable
 
     private async Task<KubeHttpResponse> SendAsync(string pathAndQuery, CancellationToken cancellationToken)
     {
-        var authorization = _fixedAuthorization;
-        if (_config.TokenProvider is { } provider)
-        {
-            // A token file (in-cluster: re-read every minute) or an exec plugin's token.
-            var header = await provider.GetAuthenticationHeaderAsync(cancellationToken).ConfigureAwait(false);
-            authorization = header.Scheme + " " + header.Parameter;
-        }
+        var authorization = _fixedAuthorization
+            ?? (_tokenFile is not null ? await _tokenFile.AuthorizationAsync(cancellationToken).ConfigureAwait(false)
+            : _config.TokenProvider is { } provider ? await ProviderAuthorizationAsync(provider, cancellationToken).ConfigureAwait(false)
+            : null);
         var response = await _http.GetAsync(pathAndQuery, authorization, cancellationToken).ConfigureAwait(false);
         if (response.IsSuccess)
         {
@@ -207,6 +192,46 @@ internal sealed class KubeApiClient : IDisposable
             var content = await response.ReadStringAsync(cancellationToken).ConfigureAwait(false);
             throw new KubeApiStatusException(response.StatusCode, content, response.RetryAfter);
         }
+    }
+
+    /// <summary>
+    /// A kubeconfig's token provider (a token file, an exec plugin). Its own method: the provider's header type
+    /// lives in System.Net.Http, which nothing else here loads.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static async Task<string> ProviderAuthorizationAsync(k8s.Authentication.ITokenProvider provider, CancellationToken cancellationToken)
+    {
+        var header = await provider.GetAuthenticationHeaderAsync(cancellationToken).ConfigureAwait(false);
+        return header.Scheme + " " + header.Parameter;
+    }
+
+    /// <summary>
+    /// TLS for an https API server (in its own method, so that a plain-http endpoint never loads the TLS and X.509
+    /// assemblies): the server checked against the configured CA alone, the system's roots, or not at all; the client
+    /// certificate when there is one.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Func<SslClientAuthenticationOptions> TlsOptions(KubernetesClientConfiguration config)
+    {
+        // As client-go: a configured CA is the only root trusted (the system's roots are not consulted, nor
+        // loaded); insecure-skip-tls-verify accepts any certificate; otherwise the system's roots.
+        X509ChainPolicy? policy = null;
+        if (!config.SkipTlsVerify && config.SslCaCerts is { Count: > 0 } cas)
+        {
+            policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
+            policy.CustomTrustStore.AddRange(cas);
+        }
+        RemoteCertificateValidationCallback? acceptAny = config.SkipTlsVerify ? static (_, _, _, _) => true : null;
+        var serverName = string.IsNullOrEmpty(config.TlsServerName) ? null : config.TlsServerName;
+        var clientCert = ClientCertificate(config);
+        return () => new SslClientAuthenticationOptions
+        {
+            TargetHost = serverName,
+            RemoteCertificateValidationCallback = acceptAny,
+            CertificateChainPolicy = policy?.Clone(),
+            ClientCertificates = clientCert is null ? null : [clientCert],
+            ApplicationProtocols = [SslApplicationProtocol.Http11],
+        };
     }
 
     /// <summary>The client certificate and key (PEM, inline base64 or files) of the configuration, or null.</summary>
@@ -232,31 +257,30 @@ internal sealed class KubeApiClient : IDisposable
 
     private static string? StringOf(JsonElement o, string name) =>
         o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+}
 
-    /// <summary>
-    /// The server's certificate is valid as the system sees it, or chains to one of the configured CAs (as
-    /// KubernetesClient checks it); a name mismatch is never accepted.
-    /// </summary>
-    private static bool Trusted(X509Certificate2Collection cas, X509Certificate? certificate, SslPolicyErrors errors)
+/// <summary>
+/// The service account token, re-read from its file once a minute as KubernetesClient's TokenFileAuth does (the
+/// kubelet rotates it well before it expires).
+/// </summary>
+internal sealed class ServiceAccountToken(string path, TimeSpan? refresh = null)
+{
+    private readonly long _refreshMs = (long)(refresh ?? TimeSpan.FromMinutes(1)).TotalMilliseconds;
+    private string? _authorization;
+    private long _readAt = long.MinValue;
+
+    public async ValueTask<string> AuthorizationAsync(CancellationToken cancellationToken)
     {
-        if (errors == SslPolicyErrors.None)
+        var now = Environment.TickCount64;
+        if (_authorization is { } current && now - Volatile.Read(ref _readAt) < _refreshMs)
         {
-            return true;
+            return current;
         }
-        if (certificate is null || errors != SslPolicyErrors.RemoteCertificateChainErrors)
-        {
-            return false;
-        }
-        using var chain = new X509Chain();
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(cas);
-        if (certificate is X509Certificate2 cert2)
-        {
-            return chain.Build(cert2);
-        }
-        using var cert = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-        return chain.Build(cert);
+        var token = (await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false)).Trim();
+        var authorization = "Bearer " + token;
+        _authorization = authorization;
+        Volatile.Write(ref _readAt, now);
+        return authorization;
     }
 }
 

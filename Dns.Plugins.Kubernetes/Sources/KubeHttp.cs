@@ -31,7 +31,7 @@ internal sealed class KubeHttp : IDisposable
     private bool _disposed;
 
     /// <param name="baseUri">The API server URL (http or https), possibly with a path prefix.</param>
-    /// <param name="tls">TLS options for each new connection (https only).</param>
+    /// <param name="tls">TLS options for each new connection (https: required; http: ignored).</param>
     /// <param name="proxy">The proxy to go through, or null for a direct connection (see <see cref="KubeProxy.For"/>).</param>
     public KubeHttp(Uri baseUri, Func<SslClientAuthenticationOptions>? tls, KubeProxy? proxy = null)
     {
@@ -44,7 +44,8 @@ internal sealed class KubeHttp : IDisposable
         _port = baseUri.Port;
         _hostHeader = baseUri.IsDefaultPort ? baseUri.Host : baseUri.Host + ":" + _port.ToString(CultureInfo.InvariantCulture);
         _pathPrefix = baseUri.AbsolutePath.TrimEnd('/');
-        _tls = baseUri.Scheme == Uri.UriSchemeHttps ? tls ?? (() => new SslClientAuthenticationOptions()) : null;
+        _tls = baseUri.Scheme != Uri.UriSchemeHttps ? null
+            : tls ?? throw new ArgumentException("an https URL needs TLS options", nameof(tls));
         _proxy = proxy;
         // Through a proxy, plain http asks for the absolute URL; https tunnels and asks for the path.
         _requestTargetBase = proxy is not null && _tls is null ? "http://" + _hostHeader + _pathPrefix : _pathPrefix;
@@ -147,6 +148,25 @@ internal sealed class KubeHttp : IDisposable
         return null;
     }
 
+    /// <summary>TLS over <paramref name="stream"/> (its own method: plain http never loads the TLS assemblies).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static async Task<Stream> TlsAsync(Stream stream, Func<SslClientAuthenticationOptions> tls, string host, CancellationToken cancellationToken)
+    {
+        var options = tls();
+        options.TargetHost ??= host;
+        var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
+        try
+        {
+            await ssl.AuthenticateAsClientAsync(options, cancellationToken).ConfigureAwait(false);
+            return ssl;
+        }
+        catch
+        {
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
     private async Task<KubeHttpConnection> ConnectAsync(CancellationToken cancellationToken)
     {
         // Dual-mode where the host has IPv6; every address the name resolves to is tried in turn.
@@ -174,19 +194,7 @@ internal sealed class KubeHttp : IDisposable
             }
             if (_tls is not null)
             {
-                var options = _tls();
-                options.TargetHost ??= _host;
-                var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
-                try
-                {
-                    await ssl.AuthenticateAsClientAsync(options, cancellationToken).ConfigureAwait(false);
-                }
-                catch
-                {
-                    await ssl.DisposeAsync().ConfigureAwait(false);
-                    throw;
-                }
-                stream = ssl;
+                stream = await TlsAsync(stream, _tls, _host, cancellationToken).ConfigureAwait(false);
             }
             return new KubeHttpConnection(socket, stream);
         }

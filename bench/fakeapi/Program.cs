@@ -1,26 +1,50 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Dns.Plugins.Kubernetes.Sources;
 using Dns.Testing.FakeKubeApi;
 
-// Usage: FakeApi <manifest> : loads it, serves it on a free loopback port, prints "url http://127.0.0.1:PORT",
-// and serves until standard input closes.
+// Usage: FakeApi <manifest> [--tls DIR] : loads it, serves it on a free loopback port, prints "url URL", and serves
+// until standard input closes. With --tls it serves HTTPS as an API server in a cluster does: DIR receives ca.crt
+// (the cluster CA), client.crt and client.key (a client certificate it issued), for the Corefile's
+// "tls DIR/client.crt DIR/client.key DIR/ca.crt".
 var content = ManifestLoader.Load(args[0]);
-await using var api = await FakeKubeApiServer.StartAsync();
-foreach (var n in content.Namespaces)
+var tlsDir = args.Length > 2 && args[1] == "--tls" ? args[2] : null;
+FakeKubeApiServer api;
+if (tlsDir is null)
 {
-    api.Add(n);
+    api = await FakeKubeApiServer.StartAsync();
 }
-foreach (var s in content.Services)
+else
 {
-    api.Add(s);
+    using var ca = TestCertificates.CreateCa("CN=bench-cluster-ca");
+    var server = TestCertificates.Issue(ca, "CN=kube-apiserver", server: true);
+    using var client = TestCertificates.Issue(ca, "CN=system:coredns", server: false);
+    Directory.CreateDirectory(tlsDir);
+    File.WriteAllText(Path.Combine(tlsDir, "ca.crt"), ca.ExportCertificatePem());
+    File.WriteAllText(Path.Combine(tlsDir, "client.crt"), client.ExportCertificatePem());
+    using var key = client.GetRSAPrivateKey() ?? throw new CryptographicException("client key missing");
+    File.WriteAllText(Path.Combine(tlsDir, "client.key"), key.ExportPkcs8PrivateKeyPem());
+    api = await FakeKubeApiServer.StartTlsAsync(server);
 }
-foreach (var s in content.EndpointSlices)
+await using (api)
 {
-    api.Add(s);
+    foreach (var n in content.Namespaces)
+    {
+        api.Add(n);
+    }
+    foreach (var s in content.Services)
+    {
+        api.Add(s);
+    }
+    foreach (var s in content.EndpointSlices)
+    {
+        api.Add(s);
+    }
+    foreach (var p in content.Pods)
+    {
+        api.Add(p);
+    }
+    Console.WriteLine("url " + api.Url);
+    Console.Out.Flush();
+    await Console.In.ReadToEndAsync();
 }
-foreach (var p in content.Pods)
-{
-    api.Add(p);
-}
-Console.WriteLine("url " + api.Url);
-Console.Out.Flush();
-await Console.In.ReadToEndAsync();

@@ -22,9 +22,9 @@ public sealed class ApiTlsTests : IDisposable
 
     public ApiTlsTests()
     {
-        _ca = CreateCa("CN=test-cluster-ca");
-        _server = Issue(_ca, "CN=kube-apiserver", server: true);
-        _client = Issue(_ca, "CN=system:coredns", server: false);
+        _ca = TestCertificates.CreateCa("CN=test-cluster-ca");
+        _server = TestCertificates.Issue(_ca, "CN=kube-apiserver", server: true);
+        _client = TestCertificates.Issue(_ca, "CN=system:coredns", server: false);
     }
 
     public void Dispose()
@@ -55,7 +55,7 @@ public sealed class ApiTlsTests : IDisposable
     [Fact]
     public async Task ServerCertificateFromAnotherCa_Refused()
     {
-        using var otherCa = CreateCa("CN=someone-else");
+        using var otherCa = TestCertificates.CreateCa("CN=someone-else");
         await using var api = await FakeKubeApiServer.StartTlsAsync(_server);
         api.Add(Service("demo", "a", "10.96.0.1"));
         await Assert.ThrowsAsync<System.Security.Authentication.AuthenticationException>(() => ApiServerSource.ListOnceAsync(new ApiSourceOptions
@@ -167,37 +167,4 @@ public sealed class ApiTlsTests : IDisposable
     }
 
     private static string Base64(string text) => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(text));
-
-    private static X509Certificate2 CreateCa(string subject)
-    {
-        using var key = RSA.Create(2048);
-        var req = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        req.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        req.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        req.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(req.PublicKey, false));
-        using var cert = req.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
-        return X509CertificateLoader.LoadPkcs12(cert.Export(X509ContentType.Pfx), null);
-    }
-
-    private static X509Certificate2 Issue(X509Certificate2 ca, string subject, bool server)
-    {
-        using var key = RSA.Create(2048);
-        var req = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        req.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
-        req.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));
-        req.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
-            [server ? new Oid("1.3.6.1.5.5.7.3.1") : new Oid("1.3.6.1.5.5.7.3.2")], false));
-        if (server)
-        {
-            var san = new SubjectAlternativeNameBuilder();
-            san.AddIpAddress(IPAddress.Loopback);
-            san.AddDnsName("localhost");
-            req.CertificateExtensions.Add(san.Build());
-        }
-        var serial = new byte[12];
-        RandomNumberGenerator.Fill(serial);
-        using var cert = req.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(10), serial);
-        using var withKey = cert.CopyWithPrivateKey(key);
-        return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pfx), null);
-    }
 }

@@ -394,3 +394,43 @@ public sealed class KubeHttpTests
         }
     }
 }
+
+/// <summary>In a cluster the token comes from the service account's file, re-read as the kubelet rotates it.</summary>
+public sealed class ServiceAccountTokenTests : IDisposable
+{
+    private readonly string _file = Path.GetTempFileName();
+
+    public void Dispose() => File.Delete(_file);
+
+    [Fact]
+    public async Task TokenFile_SentAsBearer_InsteadOfTheConfigurationsToken()
+    {
+        File.WriteAllText(_file, "eyJhbGciOi.token\n");
+        await using var server = KubeHttpTests.RawHttpServer.Start(_ => new KubeHttpTests.RawReply(
+            Encoding.UTF8.GetBytes("HTTP/1.1 200 OK\r\nContent-Length: 12\r\n\r\n{\"items\":[]}"), false));
+        using var client = new KubeApiClient(new KubernetesClientConfiguration { Host = server.Url, AccessToken = "stale" }, _ => null, _file);
+        await client.ListAsync(ApiKinds.Services, null, null, 5, CancellationToken.None);
+        Assert.Contains("\r\nAuthorization: Bearer eyJhbGciOi.token\r\n", server.RequestHeads[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RotatedToken_ReadAgainOnlyAfterTheRefreshInterval()
+    {
+        File.WriteAllText(_file, "one");
+        var cached = new ServiceAccountToken(_file);
+        var fresh = new ServiceAccountToken(_file, TimeSpan.Zero);
+        Assert.Equal("Bearer one", await cached.AuthorizationAsync(CancellationToken.None));
+        Assert.Equal("Bearer one", await fresh.AuthorizationAsync(CancellationToken.None));
+        File.WriteAllText(_file, "two");
+        Assert.Equal("Bearer one", await cached.AuthorizationAsync(CancellationToken.None));
+        Assert.Equal("Bearer two", await fresh.AuthorizationAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public void InClusterTokenFile_OnlyWithoutKubeconfigOrEndpoint()
+    {
+        Assert.Equal("/var/run/secrets/kubernetes.io/serviceaccount/token", ClusterClientFactory.InClusterTokenFile(new ApiSourceOptions()));
+        Assert.Null(ClusterClientFactory.InClusterTokenFile(new ApiSourceOptions { Endpoint = "https://10.0.0.1:6443" }));
+        Assert.Null(ClusterClientFactory.InClusterTokenFile(new ApiSourceOptions { Kubeconfig = "/etc/kube/config" }));
+    }
+}
