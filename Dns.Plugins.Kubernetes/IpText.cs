@@ -26,8 +26,10 @@ internal static class IpText
         return ParseV4(text);
     }
 
-    private static IPAddress? ParseV4(string text) =>
-        TryParseV4(text, out var v) ? new IPAddress(BinaryPrimitives.ReverseEndianness(v) & 0xFFFFFFFFL) : null;
+    private static IPAddress? ParseV4(string text) => TryParseV4(text, out var v) ? ToAddress(v) : null;
+
+    /// <summary>The address of a big-endian IPv4 value (as <see cref="TryParseV4"/> gives it).</summary>
+    public static IPAddress ToAddress(uint value) => new(BinaryPrimitives.ReverseEndianness(value) & 0xFFFFFFFFL);
 
     /// <summary>
     /// Go-style strict dotted quad, as its big-endian value: four decimal parts of at most 255, no leading zeros (Go

@@ -491,5 +491,5 @@ public sealed partial class CorefileParser
     private static partial Regex EnvPattern();
 
     /// <summary>One expansion: the splice it happened in, and the file or snippet it brought in (for cycle checks).</summary>
-    private readonly record struct SpliceInfo(int Parent, string? File, string? Snippet);
+    private sealed record SpliceInfo(int Parent, string? File, string? Snippet);
 }

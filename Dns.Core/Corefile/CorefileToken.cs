@@ -1,7 +1,10 @@
 namespace Dns.Core.Corefile;
 
-/// <summary>One token of a Corefile with where it stands.</summary>
-public readonly record struct CorefileToken(string Text, string File, int Line, bool Quoted = false)
+/// <summary>
+/// One token of a Corefile with where it stands. A class: lists of tokens then run the framework's precompiled
+/// shared code instead of code compiled at start-up for a struct element.
+/// </summary>
+public sealed record CorefileToken(string Text, string File, int Line, bool Quoted = false)
 {
     /// <summary>
     /// Which splice (0: the Corefile itself, else one expansion of an <c>import</c>) the token came from. Tokens of

@@ -159,7 +159,7 @@ public abstract class MetricFamily
 /// <summary>A family of counters.</summary>
 public sealed class CounterFamily : MetricFamily
 {
-    private readonly ConcurrentDictionary<string, (string[] Values, Counter Counter)> _children = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, LabeledChild<Counter>> _children = new(StringComparer.Ordinal);
 
     internal CounterFamily(string name, string help, string[] labelNames) : base(name, help, labelNames)
     {
@@ -174,15 +174,15 @@ public sealed class CounterFamily : MetricFamily
         var key = Key(values);
         if (_children.TryGetValue(key, out var c))
         {
-            return c.Counter;
+            return c.Metric;
         }
-        return _children.GetOrAdd(key, _ => ((string[])values.Clone(), new Counter())).Counter;
+        return _children.GetOrAdd(key, _ => new((string[])values.Clone(), new Counter())).Metric;
     }
 
     /// <inheritdoc/>
     protected override void WriteSamples(TextWriter w)
     {
-        var list = new List<(string[] Values, Counter Counter)>(_children.Values);
+        var list = new List<LabeledChild<Counter>>(_children.Values);
         list.Sort(static (a, b) => string.CompareOrdinal(string.Join('\u0001', a.Values), string.Join('\u0001', b.Values)));
         foreach (var (values, counter) in list)
         {
@@ -198,7 +198,7 @@ public sealed class CounterFamily : MetricFamily
 /// <summary>A family of gauges.</summary>
 public sealed class GaugeFamily : MetricFamily
 {
-    private readonly ConcurrentDictionary<string, (string[] Values, Gauge Gauge)> _children = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, LabeledChild<Gauge>> _children = new(StringComparer.Ordinal);
 
     internal GaugeFamily(string name, string help, string[] labelNames) : base(name, help, labelNames)
     {
@@ -213,9 +213,9 @@ public sealed class GaugeFamily : MetricFamily
         var key = Key(values);
         if (_children.TryGetValue(key, out var c))
         {
-            return c.Gauge;
+            return c.Metric;
         }
-        return _children.GetOrAdd(key, _ => ((string[])values.Clone(), new Gauge())).Gauge;
+        return _children.GetOrAdd(key, _ => new((string[])values.Clone(), new Gauge())).Metric;
     }
 
     /// <summary>Removes a child (a gauge for something that is gone).</summary>
@@ -224,7 +224,7 @@ public sealed class GaugeFamily : MetricFamily
     /// <inheritdoc/>
     protected override void WriteSamples(TextWriter w)
     {
-        var list = new List<(string[] Values, Gauge Gauge)>(_children.Values);
+        var list = new List<LabeledChild<Gauge>>(_children.Values);
         list.Sort(static (a, b) => string.CompareOrdinal(string.Join('\u0001', a.Values), string.Join('\u0001', b.Values)));
         foreach (var (values, gauge) in list)
         {
@@ -241,7 +241,7 @@ public sealed class GaugeFamily : MetricFamily
 public sealed class HistogramFamily : MetricFamily
 {
     private readonly double[] _buckets;
-    private readonly ConcurrentDictionary<string, (string[] Values, Histogram Histogram)> _children = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, LabeledChild<Histogram>> _children = new(StringComparer.Ordinal);
 
     internal HistogramFamily(string name, string help, double[] buckets, string[] labelNames) : base(name, help, labelNames)
     {
@@ -275,15 +275,15 @@ public sealed class HistogramFamily : MetricFamily
         var key = Key(values);
         if (_children.TryGetValue(key, out var c))
         {
-            return c.Histogram;
+            return c.Metric;
         }
-        return _children.GetOrAdd(key, _ => ((string[])values.Clone(), new Histogram(_buckets))).Histogram;
+        return _children.GetOrAdd(key, _ => new((string[])values.Clone(), new Histogram(_buckets))).Metric;
     }
 
     /// <inheritdoc/>
     protected override void WriteSamples(TextWriter w)
     {
-        var list = new List<(string[] Values, Histogram Histogram)>(_children.Values);
+        var list = new List<LabeledChild<Histogram>>(_children.Values);
         list.Sort(static (a, b) => string.CompareOrdinal(string.Join('\u0001', a.Values), string.Join('\u0001', b.Values)));
         foreach (var (values, h) in list)
         {
@@ -491,3 +491,10 @@ public sealed class Histogram
         return copy;
     }
 }
+
+/// <summary>
+/// One labelled child of a family. A class, not a value tuple: a concurrent dictionary of reference values shares
+/// the framework's precompiled code, where a struct value would be compiled at start-up.
+/// </summary>
+internal sealed record LabeledChild<TMetric>(string[] Values, TMetric Metric)
+    where TMetric : class;

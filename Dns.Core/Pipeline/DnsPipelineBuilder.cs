@@ -3,14 +3,14 @@ namespace Dns.Core.Pipeline;
 /// <summary>Composes the plugins of one server block into a single delegate, in <see cref="PluginOrder"/>.</summary>
 public sealed class DnsPipelineBuilder
 {
-    private readonly List<(int Order, int Seq, IDnsPlugin Plugin)> _plugins = [];
+    private readonly List<Registration> _plugins = [];
 
     /// <summary>Plugins added so far, in execution order.</summary>
     public IReadOnlyList<IDnsPlugin> Plugins
     {
         get
         {
-            var sorted = new List<(int Order, int Seq, IDnsPlugin Plugin)>(_plugins);
+            var sorted = new List<Registration>(_plugins);
             sorted.Sort(static (a, b) => a.Order != b.Order ? a.Order.CompareTo(b.Order) : a.Seq.CompareTo(b.Seq));
             var list = new List<IDnsPlugin>(sorted.Count);
             foreach (var p in sorted)
@@ -29,7 +29,7 @@ public sealed class DnsPipelineBuilder
         {
             throw new InvalidOperationException($"directive '{directive}' is not in PluginOrder.Directives");
         }
-        _plugins.Add((order, _plugins.Count, plugin));
+        _plugins.Add(new Registration(order, _plugins.Count, plugin));
     }
 
     /// <summary>
@@ -75,4 +75,7 @@ public sealed class DnsPipelineBuilder
             ctx.ResponsePlugin = plugin.Name;
         }
     }
+
+    /// <summary>A plugin with its place (a class, so the list and its sort use the framework's precompiled code).</summary>
+    private sealed record Registration(int Order, int Seq, IDnsPlugin Plugin);
 }

@@ -72,12 +72,34 @@ internal sealed class AddressIndex<T>
     }
 
     /// <summary>Collects entries, then <see cref="Build"/>s the index.</summary>
+    /// <remarks>
+    /// Plain arrays and a radix sort of our own, not a list of tuples and <see cref="Array.Sort{T}(T[], Comparison{T})"/>:
+    /// the framework's generic code over a struct of ours is not precompiled and took some 20 methods of JIT at
+    /// start-up.
+    /// </remarks>
     public sealed class Builder
     {
-        private readonly List<(uint Key, int Order, T Value)> _v4 = [];
         private readonly Dictionary<IPAddress, List<T>> _other = [];
+        private ulong[] _order = new ulong[16];
+        private T[] _added = new T[16];
+        private int _count;
 
-        public void Add(uint ipv4, T value) => _v4.Add((ipv4, _v4.Count, value));
+        public void Add(uint ipv4, T value)
+        {
+            if (_count == _added.Length)
+            {
+                var order = new ulong[_count * 2];
+                Array.Copy(_order, order, _count);
+                _order = order;
+                var added = new T[_count * 2];
+                Array.Copy(_added, added, _count);
+                _added = added;
+            }
+            // The key in the high half, the insertion index in the low half (values under one key keep their order).
+            _order[_count] = ((ulong)ipv4 << 32) | (uint)_count;
+            _added[_count] = value;
+            _count++;
+        }
 
         public void Add(IPAddress ip, T value)
         {
@@ -95,18 +117,17 @@ internal sealed class AddressIndex<T>
 
         public AddressIndex<T> Build()
         {
-            if (_v4.Count == 0 && _other.Count == 0)
+            if (_count == 0 && _other.Count == 0)
             {
                 return Empty;
             }
-            var entries = _v4.ToArray();
-            Array.Sort(entries, static (a, b) => a.Key != b.Key ? a.Key.CompareTo(b.Key) : a.Order.CompareTo(b.Order));
-            var keys = new uint[entries.Length];
-            var values = new T[entries.Length];
-            for (var i = 0; i < entries.Length; i++)
+            SortByKey(_order, _count);
+            var keys = new uint[_count];
+            var values = new T[_count];
+            for (var i = 0; i < _count; i++)
             {
-                keys[i] = entries[i].Key;
-                values[i] = entries[i].Value;
+                keys[i] = (uint)(_order[i] >> 32);
+                values[i] = _added[(int)(uint)_order[i]];
             }
             var other = new Dictionary<IPAddress, T[]>(_other.Count);
             foreach (var (k, v) in _other)
@@ -114,6 +135,42 @@ internal sealed class AddressIndex<T>
                 other[k] = [.. v];
             }
             return new AddressIndex<T>(keys, values, other);
+        }
+
+        /// <summary>
+        /// Stable LSD radix sort of the first <paramref name="count"/> items by their high 32 bits, a byte per pass
+        /// (four passes: the result ends in <paramref name="items"/>). Stable, so equal keys keep insertion order.
+        /// </summary>
+        internal static void SortByKey(ulong[] items, int count)
+        {
+            if (count < 2)
+            {
+                return;
+            }
+            var src = items;
+            var dst = new ulong[count];
+            var starts = new int[256];
+            for (var shift = 32; shift < 64; shift += 8)
+            {
+                Array.Clear(starts);
+                for (var i = 0; i < count; i++)
+                {
+                    starts[(int)(src[i] >> shift) & 0xFF]++;
+                }
+                var sum = 0;
+                for (var d = 0; d < 256; d++)
+                {
+                    var c = starts[d];
+                    starts[d] = sum;
+                    sum += c;
+                }
+                for (var i = 0; i < count; i++)
+                {
+                    var v = src[i];
+                    dst[starts[(int)(v >> shift) & 0xFF]++] = v;
+                }
+                (src, dst) = (dst, src);
+            }
         }
     }
 }

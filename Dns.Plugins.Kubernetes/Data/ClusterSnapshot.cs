@@ -10,9 +10,9 @@ public sealed class ClusterSnapshot
 {
     private static readonly IReadOnlyList<EndpointSliceInfo> NoSlices = [];
 
-    // One dictionary for services and their slices, keyed by (namespace, name) without building a key string: a
+    // One table for services and their slices, keyed by (namespace, name) without building a key string: a
     // 20,000-service cluster otherwise holds two key strings and two entries per service.
-    private readonly Dictionary<NsName, ServiceEntry> _byName;
+    private readonly NameTable<ServiceEntry> _byName;
     private readonly Dictionary<string, NamespaceInfo> _namespaces;
     private readonly AddressIndex<ServiceInfo> _servicesByClusterIP;
     private readonly AddressIndex<EndpointRef> _endpointsByIP;
@@ -32,17 +32,17 @@ public sealed class ClusterSnapshot
     {
         Serial = serial;
         Synced = synced;
-        _byName = new Dictionary<NsName, ServiceEntry>(services.TryGetNonEnumeratedCount(out var count) ? count : 0, NsName.Comparer);
+        _byName = new NameTable<ServiceEntry>(services.TryGetNonEnumeratedCount(out var count) ? count : 0);
         foreach (var s in services)
         {
-            _byName[new NsName(s.Namespace, s.Name)] = new ServiceEntry(s, null);
+            _byName.Set(s.Namespace, s.Name, new ServiceEntry(s, null));
         }
         var serviceList = new ServiceInfo[_byName.Count];
         var n = 0;
         var byClusterIP = new AddressIndex<ServiceInfo>.Builder();
-        foreach (var e in _byName.Values)
+        for (var i = 0; i < _byName.Count; i++)
         {
-            var s = e.Service!;
+            var s = _byName.ValueAt(i, out _, out _).Service!;
             serviceList[n++] = s;
             foreach (var ip in s.ClusterIPAddresses)
             {
@@ -57,7 +57,7 @@ public sealed class ClusterSnapshot
         Services = serviceList;
         _servicesByClusterIP = byClusterIP.Build();
 
-        var slicesByService = new Dictionary<NsName, List<EndpointSliceInfo>>(NsName.Comparer);
+        var slicesByService = new NameTable<List<EndpointSliceInfo>>(16);
         var endpointsByIP = new AddressIndex<EndpointRef>.Builder();
         var sliceList = new List<EndpointSliceInfo>();
         foreach (var sl in slices)
@@ -67,10 +67,9 @@ public sealed class ClusterSnapshot
             {
                 continue;
             }
-            var k = new NsName(sl.Namespace, sl.ServiceName);
-            if (!slicesByService.TryGetValue(k, out var l))
+            if (!slicesByService.TryGetValue(sl.Namespace, sl.ServiceName, out var l))
             {
-                slicesByService[k] = l = new List<EndpointSliceInfo>(1);
+                slicesByService.Set(sl.Namespace, sl.ServiceName, l = new List<EndpointSliceInfo>(1));
             }
             l.Add(sl);
             for (var e = 0; e < sl.Endpoints.Count; e++)
@@ -94,9 +93,10 @@ public sealed class ClusterSnapshot
             }
         }
         Slices = sliceList.ToArray();
-        foreach (var (k, l) in slicesByService)
+        for (var i = 0; i < slicesByService.Count; i++)
         {
-            _byName[k] = new ServiceEntry(_byName.TryGetValue(k, out var e) ? e.Service : null, [.. l]);
+            var l = slicesByService.ValueAt(i, out var ns, out var name);
+            _byName.Set(ns, name, new ServiceEntry(_byName.TryGetValue(ns, name, out var e) ? e.Service : null, [.. l]));
         }
         _endpointsByIP = endpointsByIP.Build();
 
@@ -140,11 +140,11 @@ public sealed class ClusterSnapshot
 
     /// <summary>The service <paramref name="ns"/>/<paramref name="name"/>.</summary>
     public ServiceInfo? GetService(string ns, string name) =>
-        _byName.TryGetValue(new NsName(ns, name), out var e) ? e.Service : null;
+        _byName.TryGetValue(ns, name, out var e) ? e.Service : null;
 
     /// <summary>Every slice labelled for the service, across address families.</summary>
     public IReadOnlyList<EndpointSliceInfo> GetSlices(string ns, string serviceName) =>
-        _byName.TryGetValue(new NsName(ns, serviceName), out var e) && e.Slices is { } l ? l : NoSlices;
+        _byName.TryGetValue(ns, serviceName, out var e) && e.Slices is { } l ? l : NoSlices;
 
     /// <summary>The namespace, if it exists.</summary>
     public NamespaceInfo? GetNamespace(string name) => _namespaces.GetValueOrDefault(name);
@@ -175,20 +175,4 @@ public sealed class ClusterSnapshot
     private readonly record struct EndpointRef(EndpointSliceInfo Slice, int Index);
 
     private readonly record struct ServiceEntry(ServiceInfo? Service, EndpointSliceInfo[]? Slices);
-
-    /// <summary>A (namespace, name) key compared without regard to ASCII case.</summary>
-    private readonly record struct NsName(string Namespace, string Name)
-    {
-        public static readonly IEqualityComparer<NsName> Comparer = new NsNameComparer();
-
-        private sealed class NsNameComparer : IEqualityComparer<NsName>
-        {
-            public bool Equals(NsName x, NsName y) =>
-                string.Equals(x.Name, y.Name, StringComparison.OrdinalIgnoreCase)
-                && string.Equals(x.Namespace, y.Namespace, StringComparison.OrdinalIgnoreCase);
-
-            public int GetHashCode(NsName k) =>
-                HashCode.Combine(StringComparer.OrdinalIgnoreCase.GetHashCode(k.Namespace), StringComparer.OrdinalIgnoreCase.GetHashCode(k.Name));
-        }
-    }
 }

@@ -132,7 +132,9 @@ public static partial class KubeObjectConverter
         logger ??= NullLogger.Instance;
         var ns = NamespaceOf(meta);
         var addressType = string.IsNullOrEmpty(slice.AddressType) ? "IPv4" : slice.AddressType;
-        var endpoints = new List<EndpointInfo>();
+        // An array filled in place (a List of the EndpointInfo struct would be framework code compiled at start-up).
+        var endpoints = slice.Endpoints is { Count: > 0 } all ? new EndpointInfo[all.Count] : [];
+        var count = 0;
         if (slice.Endpoints is { } eps)
         {
             foreach (var e in eps)
@@ -157,7 +159,7 @@ public static partial class KubeObjectConverter
                         }
                     }
                 }
-                endpoints.Add(new EndpointInfo
+                endpoints[count++] = new EndpointInfo
                 {
                     AddressTexts = texts,
                     Hostname = NullIfEmpty(e.Hostname),
@@ -166,8 +168,14 @@ public static partial class KubeObjectConverter
                     NodeName = NullIfEmpty(e.NodeName),
                     Zone = NullIfEmpty(e.Zone),
                     Ready = e.Conditions?.Ready ?? true,
-                });
+                };
             }
+        }
+        if (count < endpoints.Length)
+        {
+            var trimmed = new EndpointInfo[count];
+            Array.Copy(endpoints, trimmed, count);
+            endpoints = trimmed;
         }
         var ports = new List<ServicePortInfo>();
         if (slice.Ports is { } ps)
@@ -191,7 +199,7 @@ public static partial class KubeObjectConverter
             Namespace = ns,
             ServiceName = labels is not null && labels.TryGetValue(ServiceNameLabel, out var svc) && svc is not null ? svc : "",
             AddressType = addressType,
-            Endpoints = endpoints.ToArray(),
+            Endpoints = endpoints,
             Ports = SharedPorts.Intern(ports.ToArray()),
         };
     }
@@ -244,7 +252,21 @@ public static partial class KubeObjectConverter
     public static bool TryParseIP(string? text, out IPAddress address)
     {
         address = IPAddress.None;
-        if (string.IsNullOrEmpty(text) || text.Contains('%') || !IPAddress.TryParse(text, out var ip))
+        if (string.IsNullOrEmpty(text) || text.Contains('%'))
+        {
+            return false;
+        }
+        if (!text.Contains(':'))
+        {
+            // Nearly every address: a dotted quad, read without the framework's general parser.
+            if (!IpText.TryParseV4(text, out var v4))
+            {
+                return false;
+            }
+            address = IpText.ToAddress(v4);
+            return true;
+        }
+        if (!IPAddress.TryParse(text, out var ip))
         {
             return false;
         }

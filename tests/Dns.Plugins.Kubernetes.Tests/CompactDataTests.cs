@@ -159,6 +159,30 @@ public class CompactDataTests
     }
 
     [Fact]
+    public void NameTable_CaseInsensitiveGrowsAndReplacesInPlace()
+    {
+        var t = new NameTable<int>(0);
+        for (var i = 0; i < 3000; i++)
+        {
+            t.Set("ns-" + (i % 7), "svc-" + i, i);
+        }
+        Assert.Equal(3000, t.Count);
+        for (var i = 0; i < 3000; i++)
+        {
+            Assert.True(t.TryGetValue("NS-" + (i % 7), "Svc-" + i, out var v));
+            Assert.Equal(i, v);
+        }
+        // Same name in another namespace, and a name that is another's namespace: distinct keys.
+        Assert.False(t.TryGetValue("ns-1", "svc-0", out _));
+        Assert.False(t.TryGetValue("svc-0", "ns-0", out _));
+        t.Set("NS-0", "SVC-0", -1);
+        Assert.Equal(3000, t.Count);
+        Assert.Equal(-1, t.ValueAt(0, out var ns, out var name));
+        Assert.Equal(("ns-0", "svc-0"), (ns, name));
+        Assert.Equal(2999, t.ValueAt(2999, out _, out _));
+    }
+
+    [Fact]
     public void SharedPorts_EqualListsShareOneArray()
     {
         var a = SharedPorts.Intern([new ServicePortInfo("http", 80, "TCP"), new ServicePortInfo("metrics", 9090, "TCP")]);
