@@ -5,7 +5,6 @@ using Dns.EnvInjector.Cli;
 using Dns.Plugins.Kubernetes.Data;
 using Dns.Plugins.Kubernetes.Sources;
 using k8s;
-using k8s.Autorest;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging;
 
@@ -69,8 +68,8 @@ internal sealed class ClusterAccess(ILoggerFactory loggerFactory) : IClusterAcce
         var what = options.Describe();
         switch (e)
         {
-            case HttpOperationException h:
-                var status = (int)h.Response.StatusCode;
+            case KubeApiStatusException h:
+                var status = h.StatusCode;
                 var hint = status switch
                 {
                     401 => " (credentials rejected)",
@@ -78,11 +77,11 @@ internal sealed class ClusterAccess(ILoggerFactory loggerFactory) : IClusterAcce
                     _ => "",
                 };
                 return "the Kubernetes API (" + what + ") answered " + status + " " + ReasonPhrases.GetReasonPhrase(status) + hint
-                    + StatusMessage(h.Response.Content);
-            case HttpRequestException { InnerException: SocketException s }:
+                    + StatusMessage(h.Content);
+            case SocketException s:
                 return "cannot reach the Kubernetes API (" + what + "): " + s.Message;
-            case HttpRequestException h:
-                return "cannot reach the Kubernetes API (" + what + "): " + Flatten(h);
+            case IOException or System.Security.Authentication.AuthenticationException:
+                return "cannot reach the Kubernetes API (" + what + "): " + Flatten(e);
             default:
                 return "cannot list services from " + what + ": " + Flatten(e);
         }

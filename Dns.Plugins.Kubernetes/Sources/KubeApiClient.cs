@@ -285,13 +285,16 @@ internal sealed class ServiceAccountToken(string path, TimeSpan? refresh = null)
 }
 
 /// <summary>An HTTP error status from the API server, with the body (usually a Status object) and Retry-After.</summary>
-internal sealed class KubeApiStatusException(int statusCode, string content, string? retryAfter)
+public sealed class KubeApiStatusException(int statusCode, string content, string? retryAfter)
     : Exception($"the API server answered HTTP {statusCode}")
 {
+    /// <summary>The HTTP status code.</summary>
     public int StatusCode { get; } = statusCode;
 
+    /// <summary>The response body.</summary>
     public string Content { get; } = content;
 
+    /// <summary>The Retry-After header, when the server sent one.</summary>
     public string? RetryAfter { get; } = retryAfter;
 }
 
