@@ -52,10 +52,12 @@ public static class ClusterClientFactory
     public static string? InClusterTokenFile(ApiSourceOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return string.IsNullOrEmpty(options.Kubeconfig) && string.IsNullOrEmpty(options.Endpoint)
-            ? ServiceAccountTokenFile
-            : null;
+        return UsesInCluster(options) ? ServiceAccountTokenFile : null;
     }
+
+    /// <summary>CoreDNS's precedence: a kubeconfig, else an endpoint, else the in-cluster service account.</summary>
+    private static bool UsesInCluster(ApiSourceOptions options) =>
+        string.IsNullOrEmpty(options.Kubeconfig) && string.IsNullOrEmpty(options.Endpoint);
 
     /// <summary>The <c>tls</c> option's files (its own method: X.509 is loaded only when TLS is configured).</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]

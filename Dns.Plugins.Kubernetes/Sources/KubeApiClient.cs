@@ -21,7 +21,7 @@ namespace Dns.Plugins.Kubernetes.Sources;
 internal sealed class KubeApiClient : IDisposable
 {
     private readonly KubeHttp _http;
-    private readonly KubernetesClientConfiguration _config;
+    private readonly k8s.Authentication.ITokenProvider? _tokenProvider;
     private readonly string? _fixedAuthorization;
     private readonly ServiceAccountToken? _tokenFile;
     private readonly TimeSpan _requestTimeout;
@@ -37,11 +37,11 @@ internal sealed class KubeApiClient : IDisposable
         {
             throw new InvalidOperationException($"bad API server URL \"{config.Host}\"");
         }
-        _config = config;
         _tokenFile = tokenFile is null ? null : new ServiceAccountToken(tokenFile);
+        _tokenProvider = tokenFile is null ? config.TokenProvider : null;
         var tls = host.Scheme == Uri.UriSchemeHttps ? TlsOptions(config) : null;
         _http = new KubeHttp(host, tls, KubeProxy.For(host, environment ?? Environment.GetEnvironmentVariable));
-        _fixedAuthorization = tokenFile is not null || config.TokenProvider is not null ? null
+        _fixedAuthorization = _tokenFile is not null || _tokenProvider is not null ? null
             : !string.IsNullOrEmpty(config.AccessToken) ? "Bearer " + config.AccessToken
             : !string.IsNullOrEmpty(config.Username) ? "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(config.Username + ":" + config.Password))
             : null;
@@ -180,7 +180,7 @@ internal sealed class KubeApiClient : IDisposable
     {
         var authorization = _fixedAuthorization
             ?? (_tokenFile is not null ? await _tokenFile.AuthorizationAsync(cancellationToken).ConfigureAwait(false)
-            : _config.TokenProvider is { } provider ? await ProviderAuthorizationAsync(provider, cancellationToken).ConfigureAwait(false)
+            : _tokenProvider is not null ? await ProviderAuthorizationAsync(_tokenProvider, cancellationToken).ConfigureAwait(false)
             : null);
         var response = await _http.GetAsync(pathAndQuery, authorization, cancellationToken).ConfigureAwait(false);
         if (response.IsSuccess)
@@ -266,22 +266,23 @@ internal sealed class KubeApiClient : IDisposable
 internal sealed class ServiceAccountToken(string path, TimeSpan? refresh = null)
 {
     private readonly long _refreshMs = (long)(refresh ?? TimeSpan.FromMinutes(1)).TotalMilliseconds;
-    private string? _authorization;
-    private long _readAt = long.MinValue;
+    private Read? _last;
 
     public async ValueTask<string> AuthorizationAsync(CancellationToken cancellationToken)
     {
         var now = Environment.TickCount64;
-        if (_authorization is { } current && now - Volatile.Read(ref _readAt) < _refreshMs)
+        if (Volatile.Read(ref _last) is { } last && now - last.At < _refreshMs)
         {
-            return current;
+            return last.Authorization;
         }
         var token = (await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false)).Trim();
-        var authorization = "Bearer " + token;
-        _authorization = authorization;
-        Volatile.Write(ref _readAt, now);
-        return authorization;
+        var read = new Read("Bearer " + token, now);
+        Volatile.Write(ref _last, read);
+        return read.Authorization;
     }
+
+    /// <summary>One read of the file: the header value and when (the pair replaced as one, for concurrent reflectors).</summary>
+    private sealed record Read(string Authorization, long At);
 }
 
 /// <summary>An HTTP error status from the API server, with the body (usually a Status object) and Retry-After.</summary>

@@ -637,16 +637,7 @@ internal sealed class KubeHttpBody : Stream
         {
             case Framing.Length:
                 {
-                    if (buffer.Length == 0)
-                    {
-                        return 0;
-                    }
-                    var n = await _connection.ReadAsync(buffer[..(int)Math.Min(buffer.Length, _remaining)], cancellationToken).ConfigureAwait(false);
-                    if (n == 0)
-                    {
-                        throw new IOException("the API server closed the connection before the end of the body");
-                    }
-                    _remaining -= n;
+                    var n = await ReadRemainingAsync(buffer, "before the end of the body", cancellationToken).ConfigureAwait(false);
                     _complete = _remaining == 0;
                     return n;
                 }
@@ -656,17 +647,8 @@ internal sealed class KubeHttpBody : Stream
                     {
                         return 0;
                     }
-                    if (buffer.Length == 0)
-                    {
-                        return 0;
-                    }
-                    var n = await _connection.ReadAsync(buffer[..(int)Math.Min(buffer.Length, _remaining)], cancellationToken).ConfigureAwait(false);
-                    if (n == 0)
-                    {
-                        throw new IOException("the API server closed the connection in the middle of a chunk");
-                    }
-                    _remaining -= n;
-                    if (_remaining == 0)
+                    var n = await ReadRemainingAsync(buffer, "in the middle of a chunk", cancellationToken).ConfigureAwait(false);
+                    if (_remaining == 0 && n > 0)
                     {
                         await ExpectLineEndAsync(cancellationToken).ConfigureAwait(false);
                     }
@@ -711,6 +693,22 @@ internal sealed class KubeHttpBody : Stream
             }
         }
         base.Dispose(disposing);
+    }
+
+    /// <summary>Up to <see cref="_remaining"/> bytes of the body (of the current chunk); the connection may not end first.</summary>
+    private async ValueTask<int> ReadRemainingAsync(Memory<byte> buffer, string where, CancellationToken cancellationToken)
+    {
+        if (buffer.Length == 0)
+        {
+            return 0;
+        }
+        var n = await _connection.ReadAsync(buffer[..(int)Math.Min(buffer.Length, _remaining)], cancellationToken).ConfigureAwait(false);
+        if (n == 0)
+        {
+            throw new IOException("the API server closed the connection " + where);
+        }
+        _remaining -= n;
+        return n;
     }
 
     /// <summary>Reads the next chunk's size line; false (and the body complete) after the last chunk and its trailers.</summary>

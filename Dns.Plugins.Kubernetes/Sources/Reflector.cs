@@ -467,7 +467,7 @@ internal sealed partial class Reflector<TObject, TItem>
         max <= min ? min : min + ((max - min) * Random.Shared.NextDouble());
 
     /// <summary>Retry-After in seconds (the API server's form for 429 and 503); an HTTP date is not honoured.</summary>
-    private static TimeSpan? RetryAfter(KubeApiStatusException e) =>
+    internal static TimeSpan? RetryAfter(KubeApiStatusException e) =>
         int.TryParse(e.RetryAfter, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0
             ? TimeSpan.FromSeconds(seconds)
             : null;

@@ -112,6 +112,19 @@ public sealed class KubeHttpTests
         Assert.Equal(1, client.IdleConnections);
     }
 
+    [Theory]
+    [InlineData("7", 7)]
+    [InlineData("120", 120)]
+    [InlineData("0", null)]
+    [InlineData("-3", null)]
+    [InlineData("Wed, 21 Oct 2026 07:28:00 GMT", null)]
+    [InlineData(null, null)]
+    public void RetryAfter_SecondsTheReflectorWaits(string? header, int? seconds)
+    {
+        var e = new KubeApiStatusException(429, "", header);
+        Assert.Equal(seconds is { } s ? TimeSpan.FromSeconds(s) : null, Reflector<k8s.Models.V1Service, Dns.Plugins.Kubernetes.Data.ServiceInfo>.RetryAfter(e));
+    }
+
     [Fact]
     public async Task PathPrefixHostAndToken_InTheRequest()
     {
