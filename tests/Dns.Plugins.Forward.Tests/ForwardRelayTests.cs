@@ -79,7 +79,9 @@ public sealed class ForwardRelayTests
         }
         var ids = up.Queries.Select(r => r.Query.Id).ToList();
         Assert.Equal(200, ids.Count);
-        Assert.DoesNotContain((ushort)4242, ids);
+        // Not the client's ID: a copied ID would match all 200; a random one matches 4242 by chance (p ≈ 0.3 % per
+        // run for one, ~1e-8 for three), so up to two are allowed.
+        Assert.True(ids.Count(id => id == 4242) <= 2, "upstream IDs copy the client's");
         // 200 draws from 65536: a handful of collisions at most, and no arithmetic sequence.
         Assert.True(ids.Distinct().Count() >= 190, "upstream IDs repeat");
         var steps = ids.Zip(ids.Skip(1), (a, b) => (b - a + 65536) % 65536).Distinct().Count();
