@@ -390,7 +390,7 @@ public sealed class ForwardSetup : IPluginSetup
                     serverName = sn;
                 }
             }
-            var colons = host.Count(static ch => ch == ':');
+            var colons = host.AsSpan().Count(':');
             if (colons == 1)
             {
                 var c = host.IndexOf(':');
@@ -401,7 +401,7 @@ public sealed class ForwardSetup : IPluginSetup
                 host = host[..c];
             }
         }
-        if (!IPAddress.TryParse(host, out var ip) || (ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && host.Count(static ch => ch == '.') != 3))
+        if (!IPAddress.TryParse(host, out var ip) || (ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && host.AsSpan().Count('.') != 3))
         {
             return false;
         }

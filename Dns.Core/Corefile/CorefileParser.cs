@@ -392,7 +392,7 @@ public sealed partial class CorefileParser
             var filePattern = System.IO.Path.GetFileName(full);
             files = dir.Contains('*') || dir.Contains('?') || !Directory.Exists(dir)
                 ? []
-                : [.. Directory.GetFiles(dir, filePattern)];
+                : new List<string>(Directory.GetFiles(dir, filePattern));
             files.Sort(StringComparer.Ordinal);
             if (files.Count == 0)
             {

@@ -107,7 +107,7 @@ public static class ZoneAddressParser
         var addressText = cidr[..slash];
         // .NET reads "10" as 0.0.0.10; Go's ParseCIDR (CoreDNS) only takes a full dotted quad.
         if (!IPAddress.TryParse(addressText, out var ip)
-            || (ip.AddressFamily == AddressFamily.InterNetwork && addressText.Count(c => c == '.') != 3)
+            || (ip.AddressFamily == AddressFamily.InterNetwork && addressText.AsSpan().Count('.') != 3)
             || !int.TryParse(cidr.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var prefix))
         {
             throw new CorefileException(key.File, key.Line, $"invalid CIDR '{cidr}' in server block key '{key.Text}'");

@@ -21,6 +21,9 @@ public sealed class ZoneRouter<T>
     /// <summary>Zones served, lower-case FQDNs.</summary>
     public IEnumerable<string> Zones => _zones.Keys;
 
+    /// <summary>Whether <paramref name="zone"/> is one of <see cref="Zones"/> (in any case).</summary>
+    public bool Serves(string zone) => _zones.ContainsKey(zone);
+
     /// <summary>Adds a zone; false when it is there already.</summary>
     public bool TryAdd(string zone, T value) => _zones.TryAdd(zone, value);
 

@@ -38,10 +38,26 @@ public sealed record TxtRecord : DnsRecord
 
     /// <inheritdoc/>
     public bool Equals(TxtRecord? other) =>
-        other is not null && Name == other.Name && Ttl == other.Ttl && Class == other.Class && Strings.SequenceEqual(other.Strings);
+        other is not null && Name == other.Name && Ttl == other.Ttl && Class == other.Class && SameStrings(Strings, other.Strings);
 
     /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(Name, Ttl, Class, Strings.Count);
+
+    private static bool SameStrings(IReadOnlyList<string> a, IReadOnlyList<string> b)
+    {
+        if (a.Count != b.Count)
+        {
+            return false;
+        }
+        for (var i = 0; i < a.Count; i++)
+        {
+            if (!string.Equals(a[i], b[i], StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
 }
 
 /// <summary>Presentation of character-strings: quoted, with <c>"</c> and <c>\</c> escaped and other bytes as <c>\DDD</c>.</summary>

@@ -32,7 +32,7 @@ public sealed class ClusterSnapshot
     {
         Serial = serial;
         Synced = synced;
-        _byName = new NameTable<ServiceEntry>(services.TryGetNonEnumeratedCount(out var count) ? count : 0);
+        _byName = new NameTable<ServiceEntry>(services is IReadOnlyCollection<ServiceInfo> known ? known.Count : 0);
         foreach (var s in services)
         {
             _byName.Set(s.Namespace, s.Name, new ServiceEntry(s, null));

@@ -1,195 +1,553 @@
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using k8s;
-using k8s.Models;
+using Dns.Plugins.Kubernetes.Data;
+using Microsoft.Extensions.Logging;
 
 namespace Dns.Plugins.Kubernetes.Sources;
 
 /// <summary>
-/// Builds the models of an API object from its JSON keeping only the fields <see cref="KubeObjectConverter"/> reads
-/// (an API object carries managedFields, a pod spec, conditions ... that DNS never looks at), through the same
-/// reader the manifests source uses. <c>KubernetesJson</c>'s reflection-based serializer costs about 20 MB of
-/// resident code and data at its first use, more than a 5,000-service cluster's whole model; it is kept only as the
-/// fallback for a value of a kept field whose JSON type the reader leaves to it, which the API server never sends.
+/// Reads the API's JSON objects straight into the small <see cref="Data"/> types DNS answers from, through the same
+/// rules as <see cref="KubeObjectConverter"/> (its <c>Build*</c> methods): no KubernetesClient model is built on the
+/// API path, so neither its 12 MB assembly (3.7 MB of it resident once one model type loads) nor a JSON library is
+/// loaded by a server that talks to the API (<see cref="JsonCursor"/>). Only the fields DNS reads are kept; an
+/// object carries managedFields, a pod spec, conditions ... that are skipped. Fields may come in any order. A field
+/// of an unexpected JSON type (the API server sends none) reads as absent, as a missing one does.
 /// </summary>
 internal static class ApiObjectReader
 {
-    private static readonly Shape Meta = new()
+    /// <summary>A Service (null when the value is not an object).</summary>
+    public static ApiObject<ServiceInfo>? Service(ref JsonCursor c, ILogger? logger = null)
     {
-        ["name"] = null,
-        ["namespace"] = null,
-        ["resourceVersion"] = null,
-        ["labels"] = null,
-    };
-
-    private static readonly Shape Ports = new() { ["name"] = null, ["port"] = null, ["protocol"] = null };
-
-    private static readonly Shape ServiceShape = new()
-    {
-        ["apiVersion"] = null,
-        ["kind"] = null,
-        ["metadata"] = Meta,
-        ["spec"] = new Shape
-        {
-            ["type"] = null,
-            ["clusterIP"] = null,
-            ["clusterIPs"] = null,
-            ["externalIPs"] = null,
-            ["externalName"] = null,
-            ["ports"] = Ports,
-        },
-        ["status"] = new Shape { ["loadBalancer"] = new Shape { ["ingress"] = new Shape { ["ip"] = null, ["hostname"] = null } } },
-    };
-
-    private static readonly Shape EndpointSliceShape = new()
-    {
-        ["apiVersion"] = null,
-        ["kind"] = null,
-        ["metadata"] = Meta,
-        ["addressType"] = null,
-        ["endpoints"] = new Shape
-        {
-            ["addresses"] = null,
-            ["conditions"] = new Shape { ["ready"] = null },
-            ["hostname"] = null,
-            ["nodeName"] = null,
-            ["zone"] = null,
-            ["targetRef"] = new Shape { ["kind"] = null, ["name"] = null },
-        },
-        ["ports"] = Ports,
-    };
-
-    private static readonly Shape PodShape = new()
-    {
-        ["apiVersion"] = null,
-        ["kind"] = null,
-        ["metadata"] = Meta,
-        ["status"] = new Shape { ["podIP"] = null, ["phase"] = null },
-    };
-
-    private static readonly Shape NamespaceShape = new() { ["apiVersion"] = null, ["kind"] = null, ["metadata"] = Meta };
-
-    private static long _fallbacks;
-
-    /// <summary>Objects read through the <c>KubernetesJson</c> fallback so far (tests: the API's objects never are).</summary>
-    public static long Fallbacks => Interlocked.Read(ref _fallbacks);
-
-    /// <summary>A Service.</summary>
-    public static V1Service? Service(JsonElement e) =>
-        Read(e, ServiceShape, ManifestModelReader.Service);
-
-    /// <summary>An EndpointSlice.</summary>
-    public static V1EndpointSlice? EndpointSlice(JsonElement e) =>
-        Read(e, EndpointSliceShape, ManifestModelReader.EndpointSlice);
-
-    /// <summary>A Pod (its deletionTimestamp only as present or not: a terminating pod is not answered).</summary>
-    public static V1Pod? Pod(JsonElement e)
-    {
-        var pod = Read(e, PodShape, ManifestModelReader.Pod);
-        if (pod?.Metadata is { } meta
-            && e.TryGetProperty("metadata", out var m)
-            && m.ValueKind == JsonValueKind.Object
-            && m.TryGetProperty("deletionTimestamp", out var d)
-            && d.ValueKind == JsonValueKind.String)
-        {
-            meta.DeletionTimestamp = DateTime.TryParse(d.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var t)
-                ? t
-                : DateTime.UnixEpoch;
-        }
-        return pod;
-    }
-
-    /// <summary>A Namespace.</summary>
-    public static V1Namespace? Namespace(JsonElement e) =>
-        Read(e, NamespaceShape, ManifestModelReader.Namespace);
-
-    /// <summary>A Status (a watch ERROR event's object).</summary>
-    public static V1Status Status(JsonElement e)
-    {
-        var s = new V1Status();
-        if (e.ValueKind != JsonValueKind.Object)
-        {
-            return s;
-        }
-        foreach (var p in e.EnumerateObject())
-        {
-            switch (p.Name)
-            {
-                case "code" when p.Value.ValueKind == JsonValueKind.Number && p.Value.TryGetInt32(out var code):
-                    s.Code = code;
-                    break;
-                case "message" when p.Value.ValueKind == JsonValueKind.String:
-                    s.Message = p.Value.GetString();
-                    break;
-                case "reason" when p.Value.ValueKind == JsonValueKind.String:
-                    s.Reason = p.Value.GetString();
-                    break;
-                case "status" when p.Value.ValueKind == JsonValueKind.String:
-                    s.Status = p.Value.GetString();
-                    break;
-            }
-        }
-        return s;
-    }
-
-    private static T? Read<T>(JsonElement e, Shape shape, Func<JsonObject, T?> reader)
-        where T : class
-    {
-        if (e.ValueKind != JsonValueKind.Object)
+        if (!c.EnterObject())
         {
             return null;
         }
-        var kept = (JsonObject)Prune(e, shape)!;
-        if (reader(kept) is { } read)
+        var meta = new Meta();
+        string? type = null, clusterIP = null, externalName = null;
+        List<string>? clusterIPs = null, externalIPs = null;
+        var ports = new List<ServicePortInfo>();
+        var ingress = new List<LoadBalancerIngressInfo>();
+        while (c.NextProperty(out var name, out var escaped))
         {
-            return read;
-        }
-        Interlocked.Increment(ref _fallbacks);
-        return KubernetesJson.Deserialize<T>(kept.ToJsonString());
-    }
-
-    /// <summary>The element with only the keys <paramref name="shape"/> names; arrays keep their items, each shaped alike.</summary>
-    private static JsonNode? Prune(JsonElement e, Shape? shape)
-    {
-        switch (e.ValueKind)
-        {
-            case JsonValueKind.Object when shape is not null:
-                var o = new JsonObject();
-                foreach (var p in e.EnumerateObject())
+            if (JsonCursor.NameIs(name, escaped, "metadata"u8))
+            {
+                meta.Read(ref c);
+            }
+            else if (JsonCursor.NameIs(name, escaped, "spec"u8))
+            {
+                if (c.EnterObject())
                 {
-                    if (shape.TryGetValue(p.Name, out var inner))
+                    while (c.NextProperty(out var p, out var pe))
                     {
-                        o[p.Name] = Prune(p.Value, inner);
+                        if (JsonCursor.NameIs(p, pe, "type"u8))
+                        {
+                            type = c.ReadString();
+                        }
+                        else if (JsonCursor.NameIs(p, pe, "clusterIP"u8))
+                        {
+                            clusterIP = c.ReadString();
+                        }
+                        else if (JsonCursor.NameIs(p, pe, "clusterIPs"u8))
+                        {
+                            clusterIPs = Strings(ref c);
+                        }
+                        else if (JsonCursor.NameIs(p, pe, "externalIPs"u8))
+                        {
+                            externalIPs = Strings(ref c);
+                        }
+                        else if (JsonCursor.NameIs(p, pe, "externalName"u8))
+                        {
+                            externalName = c.ReadString();
+                        }
+                        else if (JsonCursor.NameIs(p, pe, "ports"u8))
+                        {
+                            Ports(ref c, ports, 0);
+                        }
+                        else
+                        {
+                            c.SkipValue();
+                        }
                     }
                 }
-                return o;
-            case JsonValueKind.Array when shape is not null:
-                var a = new JsonArray();
-                foreach (var item in e.EnumerateArray())
+            }
+            else if (JsonCursor.NameIs(name, escaped, "status"u8))
+            {
+                LoadBalancerIngress(ref c, ingress);
+            }
+            else
+            {
+                c.SkipValue();
+            }
+        }
+        var item = meta.Name.Length == 0 ? null : KubeObjectConverter.BuildService(
+            meta.Name,
+            KubeObjectConverter.NamespaceOf(meta.Namespace),
+            type,
+            clusterIP,
+            clusterIPs,
+            externalIPs,
+            externalName,
+            ports,
+            ingress,
+            meta.Labels ?? KubeObjectConverter.NoLabels,
+            logger);
+        return meta.Object(item);
+    }
+
+    /// <summary>An EndpointSlice (<paramref name="keepPodNames"/>: as <see cref="KubeObjectConverter.ToEndpointSlice"/>).</summary>
+    public static ApiObject<EndpointSliceInfo>? EndpointSlice(ref JsonCursor c, ILogger? logger = null, bool keepPodNames = true)
+    {
+        if (!c.EnterObject())
+        {
+            return null;
+        }
+        var meta = new Meta();
+        string? addressType = null;
+        var endpoints = new List<EndpointFields>();
+        var ports = new List<ServicePortInfo>();
+        while (c.NextProperty(out var name, out var escaped))
+        {
+            if (JsonCursor.NameIs(name, escaped, "metadata"u8))
+            {
+                meta.Read(ref c);
+            }
+            else if (JsonCursor.NameIs(name, escaped, "addressType"u8))
+            {
+                addressType = c.ReadString();
+            }
+            else if (JsonCursor.NameIs(name, escaped, "endpoints"u8))
+            {
+                if (c.EnterArray())
                 {
-                    a.Add(Prune(item, shape));
+                    while (c.NextItem())
+                    {
+                        if (c.EnterObject())
+                        {
+                            endpoints.Add(EndpointFields.Read(ref c));
+                        }
+                    }
                 }
-                return a;
-            case JsonValueKind.Null:
-                return null;
-            default:
-                // The element's document outlives the pruned tree, which is read at once and dropped: no copy.
-                return e.ValueKind switch
+            }
+            else if (JsonCursor.NameIs(name, escaped, "ports"u8))
+            {
+                Ports(ref c, ports, -1);
+            }
+            else
+            {
+                c.SkipValue();
+            }
+        }
+        EndpointSliceInfo? item = null;
+        if (meta.Name.Length > 0)
+        {
+            // Built once the whole object is read: addressType and the namespace may follow the endpoints.
+            var log = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+            var ns = KubeObjectConverter.NamespaceOf(meta.Namespace);
+            var type = KubeObjectConverter.AddressType(addressType);
+            var built = new EndpointInfo[endpoints.Count];
+            for (var i = 0; i < built.Length; i++)
+            {
+                var e = endpoints[i];
+                built[i] = KubeObjectConverter.BuildEndpoint(
+                    ns, meta.Name, type, e.Addresses, e.Hostname, e.TargetRefName, e.TargetRefKind, e.NodeName, e.Zone, e.Ready, keepPodNames, log);
+            }
+            var service = meta.Labels is { } labels && labels.TryGetValue(KubeObjectConverter.ServiceNameLabel, out var svc) ? svc : "";
+            item = KubeObjectConverter.BuildEndpointSlice(meta.Name, ns, service, type, built, built.Length, ports);
+        }
+        return meta.Object(item);
+    }
+
+    /// <summary>A Pod (its deletionTimestamp only as present or not: a terminating pod is not answered).</summary>
+    public static ApiObject<PodInfo>? Pod(ref JsonCursor c, ILogger? logger = null)
+    {
+        if (!c.EnterObject())
+        {
+            return null;
+        }
+        var meta = new Meta();
+        string? podIP = null, phase = null;
+        while (c.NextProperty(out var name, out var escaped))
+        {
+            if (JsonCursor.NameIs(name, escaped, "metadata"u8))
+            {
+                meta.Read(ref c);
+            }
+            else if (JsonCursor.NameIs(name, escaped, "status"u8))
+            {
+                if (c.EnterObject())
                 {
-                    JsonValueKind.Object => JsonObject.Create(e),
-                    JsonValueKind.Array => JsonArray.Create(e),
-                    _ => JsonValue.Create(e),
-                };
+                    while (c.NextProperty(out var p, out var pe))
+                    {
+                        if (JsonCursor.NameIs(p, pe, "podIP"u8))
+                        {
+                            podIP = c.ReadString();
+                        }
+                        else if (JsonCursor.NameIs(p, pe, "phase"u8))
+                        {
+                            phase = c.ReadString();
+                        }
+                        else
+                        {
+                            c.SkipValue();
+                        }
+                    }
+                }
+            }
+            else
+            {
+                c.SkipValue();
+            }
+        }
+        var item = meta.Name.Length == 0 ? null : KubeObjectConverter.BuildPod(
+            meta.Name,
+            KubeObjectConverter.NamespaceOf(meta.Namespace),
+            podIP,
+            phase,
+            meta.Deleting,
+            meta.Labels ?? KubeObjectConverter.NoLabels,
+            logger);
+        return meta.Object(item);
+    }
+
+    /// <summary>A Namespace.</summary>
+    public static ApiObject<NamespaceInfo>? Namespace(ref JsonCursor c)
+    {
+        if (!c.EnterObject())
+        {
+            return null;
+        }
+        var meta = new Meta();
+        while (c.NextProperty(out var name, out var escaped))
+        {
+            if (JsonCursor.NameIs(name, escaped, "metadata"u8))
+            {
+                meta.Read(ref c);
+            }
+            else
+            {
+                c.SkipValue();
+            }
+        }
+        var item = meta.Name.Length == 0 ? null : new NamespaceInfo { Name = meta.Name, Labels = meta.Labels ?? KubeObjectConverter.NoLabels };
+        return meta.Object(item);
+    }
+
+    /// <summary>A watch ERROR event's Status object, as the exception the watch reports it with.</summary>
+    public static KubeWatchErrorException Status(ref JsonCursor c)
+    {
+        int? code = null;
+        string? reason = null, message = null;
+        if (c.EnterObject())
+        {
+            while (c.NextProperty(out var name, out var escaped))
+            {
+                if (JsonCursor.NameIs(name, escaped, "code"u8))
+                {
+                    code = c.ReadInt32();
+                }
+                else if (JsonCursor.NameIs(name, escaped, "reason"u8))
+                {
+                    reason = c.ReadString();
+                }
+                else if (JsonCursor.NameIs(name, escaped, "message"u8))
+                {
+                    message = c.ReadString();
+                }
+                else
+                {
+                    c.SkipValue();
+                }
+            }
+        }
+        return new KubeWatchErrorException(code ?? 0, reason, message ?? "");
+    }
+
+    /// <summary>A Service's status: the ip and hostname of each <c>loadBalancer.ingress</c> entry.</summary>
+    private static void LoadBalancerIngress(ref JsonCursor c, List<LoadBalancerIngressInfo> ingress)
+    {
+        if (!c.EnterObject())
+        {
+            return;
+        }
+        while (c.NextProperty(out var p, out var pe))
+        {
+            if (!JsonCursor.NameIs(p, pe, "loadBalancer"u8))
+            {
+                c.SkipValue();
+                continue;
+            }
+            if (!c.EnterObject())
+            {
+                continue;
+            }
+            while (c.NextProperty(out var l, out var le))
+            {
+                if (!JsonCursor.NameIs(l, le, "ingress"u8))
+                {
+                    c.SkipValue();
+                    continue;
+                }
+                if (!c.EnterArray())
+                {
+                    continue;
+                }
+                while (c.NextItem())
+                {
+                    if (!c.EnterObject())
+                    {
+                        continue;
+                    }
+                    string? ip = null, hostname = null;
+                    while (c.NextProperty(out var i, out var ie))
+                    {
+                        if (JsonCursor.NameIs(i, ie, "ip"u8))
+                        {
+                            ip = c.ReadString();
+                        }
+                        else if (JsonCursor.NameIs(i, ie, "hostname"u8))
+                        {
+                            hostname = c.ReadString();
+                        }
+                        else
+                        {
+                            c.SkipValue();
+                        }
+                    }
+                    KubeObjectConverter.AddIngress(ingress, ip, hostname);
+                }
+            }
         }
     }
 
-    /// <summary>The kept keys of one JSON object and, for an object or array of objects, the shape of their value.</summary>
-    private sealed class Shape : Dictionary<string, Shape?>
+    /// <summary>A ports array: name, port (<paramref name="missing"/> when absent) and protocol of each object item.</summary>
+    private static void Ports(ref JsonCursor c, List<ServicePortInfo> ports, int missing)
     {
-        public Shape()
-            : base(StringComparer.Ordinal)
+        if (!c.EnterArray())
         {
+            return;
+        }
+        while (c.NextItem())
+        {
+            if (!c.EnterObject())
+            {
+                continue;
+            }
+            string? name = null, protocol = null;
+            int? port = null;
+            while (c.NextProperty(out var p, out var pe))
+            {
+                if (JsonCursor.NameIs(p, pe, "name"u8))
+                {
+                    name = c.ReadString();
+                }
+                else if (JsonCursor.NameIs(p, pe, "port"u8))
+                {
+                    port = c.ReadInt32();
+                }
+                else if (JsonCursor.NameIs(p, pe, "protocol"u8))
+                {
+                    protocol = c.ReadString();
+                }
+                else
+                {
+                    c.SkipValue();
+                }
+            }
+            ports.Add(new ServicePortInfo(name ?? "", port ?? missing, KubeObjectConverter.Protocol(protocol)));
         }
     }
+
+    /// <summary>A string array's items (an item of another type as null, as the models hold a JSON null); null when absent.</summary>
+    private static List<string>? Strings(ref JsonCursor c)
+    {
+        if (!c.EnterArray())
+        {
+            return null;
+        }
+        var list = new List<string>(1);
+        while (c.NextItem())
+        {
+            list.Add(c.ReadString()!);
+        }
+        return list;
+    }
+
+    /// <summary>The metadata DNS reads: namespace, name, resourceVersion, labels and whether the object is being deleted.</summary>
+    private sealed class Meta
+    {
+        public string? Namespace;
+        public string Name = "";
+        public string? ResourceVersion;
+        public Dictionary<string, string>? Labels;
+        public bool Deleting;
+
+        public void Read(ref JsonCursor c)
+        {
+            if (!c.EnterObject())
+            {
+                return;
+            }
+            while (c.NextProperty(out var name, out var escaped))
+            {
+                if (JsonCursor.NameIs(name, escaped, "name"u8))
+                {
+                    Name = c.ReadString() ?? "";
+                }
+                else if (JsonCursor.NameIs(name, escaped, "namespace"u8))
+                {
+                    Namespace = c.ReadString();
+                }
+                else if (JsonCursor.NameIs(name, escaped, "resourceVersion"u8))
+                {
+                    ResourceVersion = c.ReadString();
+                }
+                else if (JsonCursor.NameIs(name, escaped, "deletionTimestamp"u8))
+                {
+                    Deleting = c.ReadString() is not null;
+                }
+                else if (JsonCursor.NameIs(name, escaped, "labels"u8))
+                {
+                    if (c.EnterObject())
+                    {
+                        Labels = null;
+                        while (c.NextProperty(out var key, out var keyEscaped))
+                        {
+                            // A null (or other non-string) value reads as "", as KubernetesClient's models read and convert it.
+                            var k = keyEscaped ? JsonCursor.Text(key, true) : System.Text.Encoding.UTF8.GetString(key);
+                            (Labels ??= new Dictionary<string, string>(StringComparer.Ordinal))[k] = c.ReadString() ?? "";
+                        }
+                    }
+                }
+                else
+                {
+                    c.SkipValue();
+                }
+            }
+        }
+
+        /// <summary>The object read: its namespace interned ("" when cluster-scoped), as the converted item's is.</summary>
+        public ApiObject<T> Object<T>(T? item)
+            where T : class =>
+            new(SharedText.Intern(Namespace ?? ""), Name, ResourceVersion, item);
+    }
+
+    /// <summary>One endpoint's fields, kept until the slice's addressType and namespace are known.</summary>
+    private sealed class EndpointFields
+    {
+        public List<string>? Addresses;
+        public string? Hostname;
+        public string? TargetRefName;
+        public string? TargetRefKind;
+        public string? NodeName;
+        public string? Zone;
+        public bool? Ready;
+
+        /// <summary>The endpoint object the cursor has entered.</summary>
+        public static EndpointFields Read(ref JsonCursor c)
+        {
+            var e = new EndpointFields();
+            while (c.NextProperty(out var name, out var escaped))
+            {
+                if (JsonCursor.NameIs(name, escaped, "addresses"u8))
+                {
+                    e.Addresses = Strings(ref c);
+                }
+                else if (JsonCursor.NameIs(name, escaped, "hostname"u8))
+                {
+                    e.Hostname = c.ReadString();
+                }
+                else if (JsonCursor.NameIs(name, escaped, "nodeName"u8))
+                {
+                    e.NodeName = c.ReadString();
+                }
+                else if (JsonCursor.NameIs(name, escaped, "zone"u8))
+                {
+                    e.Zone = c.ReadString();
+                }
+                else if (JsonCursor.NameIs(name, escaped, "conditions"u8))
+                {
+                    if (c.EnterObject())
+                    {
+                        while (c.NextProperty(out var p, out var pe))
+                        {
+                            if (JsonCursor.NameIs(p, pe, "ready"u8))
+                            {
+                                e.Ready = c.ReadBoolean();
+                            }
+                            else
+                            {
+                                c.SkipValue();
+                            }
+                        }
+                    }
+                }
+                else if (JsonCursor.NameIs(name, escaped, "targetRef"u8))
+                {
+                    if (c.EnterObject())
+                    {
+                        while (c.NextProperty(out var p, out var pe))
+                        {
+                            if (JsonCursor.NameIs(p, pe, "name"u8))
+                            {
+                                e.TargetRefName = c.ReadString();
+                            }
+                            else if (JsonCursor.NameIs(p, pe, "kind"u8))
+                            {
+                                e.TargetRefKind = c.ReadString();
+                            }
+                            else
+                            {
+                                c.SkipValue();
+                            }
+                        }
+                    }
+                }
+                else
+                {
+                    c.SkipValue();
+                }
+            }
+            return e;
+        }
+    }
+}
+
+/// <summary>
+/// An object of a LIST or a watch event: its identity (namespace as sent, "" when cluster-scoped; name, "" when
+/// none), its resourceVersion, and what DNS keeps of it (null for an object without a name).
+/// </summary>
+internal sealed class ApiObject<T>(string @namespace, string name, string? resourceVersion, T? item)
+    where T : class
+{
+    public string Namespace { get; } = @namespace;
+
+    public string Name { get; } = name;
+
+    public string? ResourceVersion { get; } = resourceVersion;
+
+    public T? Item { get; } = item;
+}
+
+/// <summary>What a watch event says happened to its object.</summary>
+internal enum WatchEventType
+{
+    Added,
+    Modified,
+    Deleted,
+    Bookmark,
+
+    /// <summary>The object is a Status (410 when the resourceVersion expired); never yielded, reported to onError.</summary>
+    Error,
+}
+
+/// <summary>A watch ERROR event: the Status object's code (410 when the resourceVersion expired), reason and message.</summary>
+public sealed class KubeWatchErrorException(int code, string? reason, string message)
+    : Exception($"watch error {code} {reason}: {message}")
+{
+    /// <summary>The Status code (HTTP semantics: 410 Gone when the resourceVersion is too old).</summary>
+    public int Code { get; } = code;
+
+    /// <summary>The Status reason (Expired, ...), when sent.</summary>
+    public string? Reason { get; } = reason;
+
+    /// <summary>The Status message.</summary>
+    public string StatusMessage { get; } = message;
 }

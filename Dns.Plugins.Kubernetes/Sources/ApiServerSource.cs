@@ -1,8 +1,5 @@
-using System.Threading.Channels;
 using Dns.Core.Metrics;
 using Dns.Plugins.Kubernetes.Data;
-using k8s;
-using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -22,14 +19,14 @@ public sealed partial class ApiServerSource : IClusterSource
     private readonly TimeProvider _time;
     private readonly MetricsRegistry _metrics;
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly Channel<bool> _dirty = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly ChangeSignal _dirty = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _tasks = [];
     private KubeApiClient? _client;
-    private Reflector<V1Service, ServiceInfo>? _services;
-    private Reflector<V1EndpointSlice, EndpointSliceInfo>? _slices;
-    private Reflector<V1Namespace, NamespaceInfo>? _namespaces;
-    private Reflector<V1Pod, PodInfo>? _pods;
+    private Reflector<ServiceInfo>? _services;
+    private Reflector<EndpointSliceInfo>? _slices;
+    private Reflector<NamespaceInfo>? _namespaces;
+    private Reflector<PodInfo>? _pods;
     private ClusterSnapshot _current = ClusterSnapshot.Empty;
     private long _serial;
     private int _started;
@@ -152,17 +149,19 @@ public sealed partial class ApiServerSource : IClusterSource
 
     private void CreateReflectors()
     {
-        var client = _client = new KubeApiClient(ClusterClientFactory.CreateConfiguration(_options), tokenFile: ClusterClientFactory.InClusterTokenFile(_options));
+        var client = _client = new KubeApiClient(ClusterClientFactory.CreateConnection(_options));
         var timing = _options.Timing;
         var labels = string.IsNullOrWhiteSpace(_options.LabelSelector) ? null : _options.LabelSelector;
         var nsLabels = string.IsNullOrWhiteSpace(_options.NamespaceLabelSelector) ? null : _options.NamespaceLabelSelector;
-        var convertLogger = _logger;
+        var services = ApiKinds.Services(_logger);
+        var slices = ApiKinds.EndpointSlices(_logger, _options.KeepPodNames);
+        var namespaces = ApiKinds.Namespaces();
+        var pods = ApiKinds.Pods(_logger);
 
-        _services = new Reflector<V1Service, ServiceInfo>(
+        _services = new Reflector<ServiceInfo>(
             "services",
-            (cont, limit, ct) => client.ListAsync(ApiKinds.Services, labels, cont, limit, ct),
-            (rv, timeout, onError, ct) => client.WatchAsync(ApiKinds.Services, labels, rv, timeout, onError, ct),
-            o => KubeObjectConverter.ToService(o, convertLogger),
+            (cont, limit, ct) => client.ListAsync(services, labels, cont, limit, ct),
+            (rv, timeout, onError, ct) => client.WatchAsync(services, labels, rv, timeout, onError, ct),
             DnsEquivalence.Same,
             timing,
             _logger,
@@ -171,11 +170,10 @@ public sealed partial class ApiServerSource : IClusterSource
 
         if (_options.WatchEndpoints)
         {
-            _slices = new Reflector<V1EndpointSlice, EndpointSliceInfo>(
+            _slices = new Reflector<EndpointSliceInfo>(
                 "endpointslices",
-                (cont, limit, ct) => client.ListAsync(ApiKinds.EndpointSlices, labels, cont, limit, ct),
-                (rv, timeout, onError, ct) => client.WatchAsync(ApiKinds.EndpointSlices, labels, rv, timeout, onError, ct),
-                o => KubeObjectConverter.ToEndpointSlice(o, convertLogger, _options.KeepPodNames),
+                (cont, limit, ct) => client.ListAsync(slices, labels, cont, limit, ct),
+                (rv, timeout, onError, ct) => client.WatchAsync(slices, labels, rv, timeout, onError, ct),
                 DnsEquivalence.Same,
                 timing,
                 _logger,
@@ -183,11 +181,10 @@ public sealed partial class ApiServerSource : IClusterSource
                 _metrics);
         }
 
-        _namespaces = new Reflector<V1Namespace, NamespaceInfo>(
+        _namespaces = new Reflector<NamespaceInfo>(
             "namespaces",
-            (cont, limit, ct) => client.ListAsync(ApiKinds.Namespaces, nsLabels, cont, limit, ct),
-            (rv, timeout, onError, ct) => client.WatchAsync(ApiKinds.Namespaces, nsLabels, rv, timeout, onError, ct),
-            KubeObjectConverter.ToNamespace,
+            (cont, limit, ct) => client.ListAsync(namespaces, nsLabels, cont, limit, ct),
+            (rv, timeout, onError, ct) => client.WatchAsync(namespaces, nsLabels, rv, timeout, onError, ct),
             DnsEquivalence.Same,
             timing,
             _logger,
@@ -196,11 +193,10 @@ public sealed partial class ApiServerSource : IClusterSource
 
         if (_options.WatchPods)
         {
-            _pods = new Reflector<V1Pod, PodInfo>(
+            _pods = new Reflector<PodInfo>(
                 "pods",
-                (cont, limit, ct) => client.ListAsync(ApiKinds.Pods, labels, cont, limit, ct),
-                (rv, timeout, onError, ct) => client.WatchAsync(ApiKinds.Pods, labels, rv, timeout, onError, ct),
-                o => KubeObjectConverter.ToPod(o, convertLogger),
+                (cont, limit, ct) => client.ListAsync(pods, labels, cont, limit, ct),
+                (rv, timeout, onError, ct) => client.WatchAsync(pods, labels, rv, timeout, onError, ct),
                 DnsEquivalence.Same,
                 timing,
                 _logger,
@@ -240,7 +236,7 @@ public sealed partial class ApiServerSource : IClusterSource
         {
             Interlocked.Exchange(ref _serial, _time.GetUtcNow().ToUnixTimeSeconds());
         }
-        _dirty.Writer.TryWrite(true);
+        _dirty.Set();
     }
 
     private bool AllSynced =>
@@ -252,8 +248,9 @@ public sealed partial class ApiServerSource : IClusterSource
         var lastBuild = TimeSpan.Zero;
         try
         {
-            while (await _dirty.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            while (true)
             {
+                await _dirty.WaitAsync(cancellationToken).ConfigureAwait(false);
                 // Leading-edge throttle: a lone change is published at once; a burst (a relist, a rollout) is folded
                 // into at most one snapshot per window, so a new service is answerable well within 100 ms.
                 // A big cluster under churn must not spend all its CPU rebuilding: the window grows to twice the
@@ -271,7 +268,7 @@ public sealed partial class ApiServerSource : IClusterSource
                         await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
                     }
                 }
-                _dirty.Reader.TryRead(out _);
+                _dirty.Take();
                 var started = _time.GetTimestamp();
                 Publish(Build());
                 lastPublish = _time.GetTimestamp();

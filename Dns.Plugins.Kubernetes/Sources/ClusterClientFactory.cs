@@ -1,39 +1,44 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography.X509Certificates;
-using k8s;
 
 namespace Dns.Plugins.Kubernetes.Sources;
 
-/// <summary>Builds a KubernetesClient from <see cref="ApiSourceOptions"/> with CoreDNS's precedence: kubeconfig, then endpoint (+tls), then in-cluster.</summary>
+/// <summary>
+/// The <see cref="ApiConnection"/> for <see cref="ApiSourceOptions"/>, with CoreDNS's precedence: kubeconfig, then
+/// endpoint (+tls), then the pod's service account (in-cluster, as client-go and KubernetesClient read it).
+/// </summary>
 public static class ClusterClientFactory
 {
-    /// <summary>Where the kubelet mounts the pod's service account token (KubernetesClient's in-cluster path).</summary>
-    public const string ServiceAccountTokenFile = "/var/run/secrets/kubernetes.io/serviceaccount/token";
+    /// <summary>Where the kubelet mounts the pod's service account (token, ca.crt, namespace).</summary>
+    public const string ServiceAccountDirectory = "/var/run/secrets/kubernetes.io/serviceaccount";
 
-    /// <summary>The client configuration (throws <see cref="InvalidOperationException"/> with a readable message when it cannot be built).</summary>
-    public static KubernetesClientConfiguration CreateConfiguration(ApiSourceOptions options)
+    /// <summary>The connection (throws <see cref="InvalidOperationException"/> with a readable message when it cannot be built).</summary>
+    public static ApiConnection CreateConnection(ApiSourceOptions options) =>
+        CreateConnection(options, Environment.GetEnvironmentVariable, ServiceAccountDirectory);
+
+    /// <summary>The same, with the environment and the service account directory given (tests).</summary>
+    internal static ApiConnection CreateConnection(ApiSourceOptions options, Func<string, string?> environment, string serviceAccountDirectory)
     {
         ArgumentNullException.ThrowIfNull(options);
         try
         {
             if (!string.IsNullOrEmpty(options.Kubeconfig))
             {
-                return KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig, options.Context);
+                return FromKubeconfig(options.Kubeconfig, options.Context);
             }
             if (!string.IsNullOrEmpty(options.Endpoint))
             {
-                var cfg = new KubernetesClientConfiguration { Host = options.Endpoint };
+                var connection = new ApiConnection { Host = options.Endpoint };
                 if (!string.IsNullOrEmpty(options.TlsCert) || !string.IsNullOrEmpty(options.TlsCa))
                 {
-                    ApplyTls(cfg, options);
+                    ApplyTls(connection, options);
                 }
-                return cfg;
+                return connection;
             }
-            if (!KubernetesClientConfiguration.IsInCluster())
-            {
-                throw new InvalidOperationException(
+            return InCluster(environment, serviceAccountDirectory)
+                ?? throw new InvalidOperationException(
                     "not running in a Kubernetes cluster (KUBERNETES_SERVICE_HOST/PORT or the service account token missing); use 'endpoint' or 'kubeconfig'");
-            }
-            return KubernetesClientConfiguration.InClusterConfig();
         }
         catch (InvalidOperationException)
         {
@@ -46,36 +51,88 @@ public static class ClusterClientFactory
     }
 
     /// <summary>
-    /// The service account token file when <paramref name="options"/> lead to the in-cluster configuration (no
-    /// kubeconfig, no endpoint), else null.
+    /// The pod's service account, or null outside a cluster: KUBERNETES_SERVICE_HOST and _PORT set, the token and
+    /// ca.crt files present (KubernetesClient's IsInCluster). The server is https://host:port with the CA as the only
+    /// trusted root and the token file re-read every minute.
     /// </summary>
-    public static string? InClusterTokenFile(ApiSourceOptions options)
+    private static ApiConnection? InCluster(Func<string, string?> environment, string directory)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        return UsesInCluster(options) ? ServiceAccountTokenFile : null;
+        var host = environment("KUBERNETES_SERVICE_HOST");
+        var port = environment("KUBERNETES_SERVICE_PORT");
+        var token = Path.Combine(directory, "token");
+        var ca = Path.Combine(directory, "ca.crt");
+        if (string.IsNullOrEmpty(host) || string.IsNullOrEmpty(port) || !File.Exists(token) || !File.Exists(ca))
+        {
+            return null;
+        }
+        if (!int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var portNumber) || portNumber is < 1 or > 65535)
+        {
+            throw new InvalidOperationException($"KUBERNETES_SERVICE_PORT \"{port}\" is not a port number");
+        }
+        if (host.Contains(':') && !host.StartsWith('['))
+        {
+            host = "[" + host + "]";
+        }
+        var connection = new ApiConnection
+        {
+            Host = "https://" + host + ":" + portNumber.ToString(CultureInfo.InvariantCulture) + "/",
+            TokenFile = token,
+        };
+        LoadCa(connection, ca);
+        return connection;
     }
 
-    /// <summary>CoreDNS's precedence: a kubeconfig, else an endpoint, else the in-cluster service account.</summary>
-    private static bool UsesInCluster(ApiSourceOptions options) =>
-        string.IsNullOrEmpty(options.Kubeconfig) && string.IsNullOrEmpty(options.Endpoint);
-
     /// <summary>The <c>tls</c> option's files (its own method: X.509 is loaded only when TLS is configured).</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private static void ApplyTls(KubernetesClientConfiguration cfg, ApiSourceOptions options)
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ApplyTls(ApiConnection connection, ApiSourceOptions options)
     {
         if (!string.IsNullOrEmpty(options.TlsCert))
         {
-            cfg.ClientCertificateFilePath = options.TlsCert;
-            cfg.ClientKeyFilePath = options.TlsKey;
+            connection.ClientCertificateFilePath = options.TlsCert;
+            connection.ClientKeyFilePath = options.TlsKey;
         }
         if (!string.IsNullOrEmpty(options.TlsCa))
         {
-            var cas = new X509Certificate2Collection();
-            cas.ImportFromPemFile(options.TlsCa);
-            cfg.SslCaCerts = cas;
+            LoadCa(connection, options.TlsCa);
         }
     }
 
-    /// <summary>A client for the configured API server; the caller disposes it.</summary>
-    public static k8s.Kubernetes Create(ApiSourceOptions options) => new(CreateConfiguration(options));
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void LoadCa(ApiConnection connection, string file)
+    {
+        var cas = new X509Certificate2Collection();
+        cas.ImportFromPemFile(file);
+        connection.CaCerts = cas;
+    }
+
+    /// <summary>A kubeconfig's cluster and user, read by KubernetesClient (loaded on this path only).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static ApiConnection FromKubeconfig(string path, string? context)
+    {
+        var cfg = k8s.KubernetesClientConfiguration.BuildConfigFromConfigFile(path, context);
+        var provider = cfg.TokenProvider;
+        return new ApiConnection
+        {
+            Host = cfg.Host ?? "",
+            SkipTlsVerify = cfg.SkipTlsVerify,
+            CaCerts = cfg.SslCaCerts,
+            TlsServerName = cfg.TlsServerName,
+            ClientCertificateData = cfg.ClientCertificateData,
+            ClientCertificateFilePath = cfg.ClientCertificateFilePath,
+            ClientKeyData = cfg.ClientCertificateKeyData,
+            ClientKeyFilePath = cfg.ClientKeyFilePath,
+            AccessToken = cfg.AccessToken,
+            Username = cfg.Username,
+            Password = cfg.Password,
+            Timeout = cfg.HttpClientTimeout,
+            AuthorizationProvider = provider is null ? null : ct => ProviderAuthorizationAsync(provider, ct),
+        };
+    }
+
+    /// <summary>A kubeconfig's token provider (a token file, an exec plugin) as an Authorization header value.</summary>
+    private static async Task<string> ProviderAuthorizationAsync(k8s.Authentication.ITokenProvider provider, CancellationToken cancellationToken)
+    {
+        var header = await provider.GetAuthenticationHeaderAsync(cancellationToken).ConfigureAwait(false);
+        return header.Scheme + " " + header.Parameter;
+    }
 }

@@ -2,34 +2,34 @@ using System.Net.Security;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using System.Text.Json;
-using k8s;
+using Dns.Plugins.Kubernetes.Data;
+using Microsoft.Extensions.Logging;
 
 namespace Dns.Plugins.Kubernetes.Sources;
 
 /// <summary>
-/// LIST and WATCH of the four kinds DNS reads, over <see cref="KubeHttp"/> set up from a
-/// <see cref="KubernetesClientConfiguration"/> the way KubernetesClient's own client is (TLS against the configured
-/// CA or none with <c>insecure-skip-tls-verify</c>, client certificate, bearer token with file refresh, exec plugins
-/// and basic auth). The JSON is read here, keeping only the fields DNS answers from (<see cref="ApiObjectReader"/>):
-/// KubernetesClient's generated client and reflection-based JSON cost about 24 MB resident before the first object
-/// is read, which is CoreDNS's whole memory budget for 20,000 services. Failures: <see cref="KubeApiStatusException"/>
-/// for an HTTP error status, <see cref="KubernetesException"/> (to the watch's onError) for a watch ERROR event,
+/// LIST and WATCH of the four kinds DNS reads, over <see cref="KubeHttp"/> set up from an <see cref="ApiConnection"/>
+/// the way KubernetesClient's own client is (TLS against the configured CA or none with
+/// <c>insecure-skip-tls-verify</c>, client certificate, bearer token with file refresh, exec plugins and basic auth).
+/// The JSON is read here, straight into what DNS answers from (<see cref="ApiObjectReader"/>): KubernetesClient's
+/// generated client and reflection-based JSON cost about 24 MB resident before the first object is read, which is
+/// CoreDNS's whole memory budget for 20,000 services, and its models alone 3.7 MB. Failures:
+/// <see cref="KubeApiStatusException"/> for an HTTP error status, <see cref="KubeWatchErrorException"/> (to the
+/// watch's onError) for a watch ERROR event,
 /// <see cref="IOException"/>/<see cref="System.Net.Sockets.SocketException"/>/<see cref="System.Security.Authentication.AuthenticationException"/>
 /// for the connection.
 /// </summary>
 internal sealed class KubeApiClient : IDisposable
 {
     private readonly KubeHttp _http;
-    private readonly k8s.Authentication.ITokenProvider? _tokenProvider;
+    private readonly Func<CancellationToken, Task<string>>? _authorizationProvider;
     private readonly string? _fixedAuthorization;
     private readonly ServiceAccountToken? _tokenFile;
     private readonly TimeSpan _requestTimeout;
 
     /// <param name="config">Where the API server is and how to authenticate.</param>
     /// <param name="environment">Environment variables (the proxy settings); the process's when null.</param>
-    /// <param name="tokenFile">In a cluster: the service account token file, read here instead of through the configuration's token provider.</param>
-    public KubeApiClient(KubernetesClientConfiguration config, Func<string, string?>? environment = null, string? tokenFile = null)
+    public KubeApiClient(ApiConnection config, Func<string, string?>? environment = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         if (string.IsNullOrWhiteSpace(config.Host) || !Uri.TryCreate(config.Host, UriKind.Absolute, out var host)
@@ -37,15 +37,15 @@ internal sealed class KubeApiClient : IDisposable
         {
             throw new InvalidOperationException($"bad API server URL \"{config.Host}\"");
         }
-        _tokenFile = tokenFile is null ? null : new ServiceAccountToken(tokenFile);
-        _tokenProvider = tokenFile is null ? config.TokenProvider : null;
+        _tokenFile = config.TokenFile is { } tokenFile ? new ServiceAccountToken(tokenFile) : null;
+        _authorizationProvider = _tokenFile is null ? config.AuthorizationProvider : null;
         var tls = host.Scheme == Uri.UriSchemeHttps ? TlsOptions(config) : null;
         _http = new KubeHttp(host, tls, KubeProxy.For(host, environment ?? Environment.GetEnvironmentVariable));
-        _fixedAuthorization = _tokenFile is not null || _tokenProvider is not null ? null
+        _fixedAuthorization = _tokenFile is not null || _authorizationProvider is not null ? null
             : !string.IsNullOrEmpty(config.AccessToken) ? "Bearer " + config.AccessToken
             : !string.IsNullOrEmpty(config.Username) ? "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(config.Username + ":" + config.Password))
             : null;
-        _requestTimeout = config.HttpClientTimeout > TimeSpan.Zero ? config.HttpClientTimeout : TimeSpan.FromSeconds(100);
+        _requestTimeout = config.Timeout > TimeSpan.Zero ? config.Timeout : TimeSpan.FromSeconds(100);
     }
 
     /// <summary>Idle keep-alive connections to the API server (tests).</summary>
@@ -61,9 +61,7 @@ internal sealed class KubeApiClient : IDisposable
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_requestTimeout);
         using var response = await SendAsync(url.ToString(), timeout.Token).ConfigureAwait(false);
-        // The page is read whole and walked with a reader, each item parsed on its own into unpooled memory:
-        // JsonDocument over a whole page rents page-sized buffers from the shared array pool, which keeps them
-        // (several MB, live to the GC) long after the list.
+        // The page is read whole and walked with a cursor that builds only what DNS keeps of each item.
         var body = await response.ReadAllBytesAsync(timeout.Token).ConfigureAwait(false);
         return ReadPage(kind, body);
     }
@@ -72,49 +70,66 @@ internal sealed class KubeApiClient : IDisposable
     internal static ListPage<T> ReadPage<T>(ApiKind<T> kind, byte[] body)
         where T : class
     {
-        var reader = new Utf8JsonReader(body);
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        var c = new JsonCursor(body);
+        if (c.Peek() != JsonKind.Object)
         {
-            throw new JsonException("a LIST response is not a JSON object");
+            throw new ApiJsonException("a LIST response is not a JSON object");
         }
         string? rv = null;
         string? cont = null;
-        var items = new List<T>();
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        var items = new List<ApiObject<T>>();
+        c.EnterObject();
+        while (c.NextProperty(out var name, out var escaped))
         {
-            var isMeta = reader.ValueTextEquals("metadata"u8);
-            var isItems = !isMeta && reader.ValueTextEquals("items"u8);
-            reader.Read();
-            if (isMeta && reader.TokenType == JsonTokenType.StartObject)
+            if (JsonCursor.NameIs(name, escaped, "metadata"u8))
             {
-                var meta = JsonElement.ParseValue(ref reader);
-                rv = StringOf(meta, "resourceVersion");
-                cont = StringOf(meta, "continue");
-            }
-            else if (isItems && reader.TokenType == JsonTokenType.StartArray)
-            {
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                if (c.EnterObject())
                 {
-                    if (kind.Read(JsonElement.ParseValue(ref reader)) is { } item)
+                    while (c.NextProperty(out var m, out var me))
                     {
-                        items.Add(item);
+                        if (JsonCursor.NameIs(m, me, "resourceVersion"u8))
+                        {
+                            rv = c.ReadString();
+                        }
+                        else if (JsonCursor.NameIs(m, me, "continue"u8))
+                        {
+                            cont = c.ReadString();
+                        }
+                        else
+                        {
+                            c.SkipValue();
+                        }
+                    }
+                }
+            }
+            else if (JsonCursor.NameIs(name, escaped, "items"u8))
+            {
+                if (c.EnterArray())
+                {
+                    while (c.NextItem())
+                    {
+                        if (kind.Read(ref c) is { } item)
+                        {
+                            items.Add(item);
+                        }
                     }
                 }
             }
             else
             {
-                reader.Skip();
+                c.SkipValue();
             }
         }
+        c.End();
         return new ListPage<T>(items, rv, cont);
     }
 
     /// <summary>
     /// A WATCH of <paramref name="kind"/> from <paramref name="resourceVersion"/> with bookmarks. An ERROR event goes to
-    /// <paramref name="onError"/> as a <see cref="KubernetesException"/> and the stream is read on (the server ends
-    /// it); a line that is not a watch event ends the enumeration with a <see cref="JsonException"/>.
+    /// <paramref name="onError"/> as a <see cref="KubeWatchErrorException"/> and the stream is read on (the server
+    /// ends it); a line that is not a watch event ends the enumeration with an <see cref="ApiJsonException"/>.
     /// </summary>
-    public async IAsyncEnumerable<(WatchEventType, T)> WatchAsync<T>(
+    public async IAsyncEnumerable<(WatchEventType, ApiObject<T>)> WatchAsync<T>(
         ApiKind<T> kind,
         string? labelSelector,
         string resourceVersion,
@@ -134,53 +149,73 @@ internal sealed class KubeApiClient : IDisposable
             {
                 continue;
             }
-            WatchEventType type;
-            T? item;
-            using (var doc = JsonDocument.Parse(line))
+            if (ReadEvent(kind, line, onError) is { } e)
             {
-                var root = doc.RootElement;
-                if (root.ValueKind != JsonValueKind.Object
-                    || StringOf(root, "type") is not { } typeText
-                    || !root.TryGetProperty("object", out var obj))
-                {
-                    throw new JsonException("not a watch event: " + (line.Length > 100 ? line[..100] : line));
-                }
-                switch (typeText)
-                {
-                    case "ADDED":
-                        type = WatchEventType.Added;
-                        break;
-                    case "MODIFIED":
-                        type = WatchEventType.Modified;
-                        break;
-                    case "DELETED":
-                        type = WatchEventType.Deleted;
-                        break;
-                    case "BOOKMARK":
-                        type = WatchEventType.Bookmark;
-                        break;
-                    case "ERROR":
-                        onError(new KubernetesException(ApiObjectReader.Status(obj)));
-                        continue;
-                    default:
-                        throw new JsonException($"unknown watch event type \"{typeText}\"");
-                }
-                item = kind.Read(obj);
-            }
-            if (item is not null)
-            {
-                yield return (type, item);
+                yield return e;
             }
         }
     }
 
+    /// <summary>
+    /// One line of a watch: its event, or null for an ERROR event (given to <paramref name="onError"/>) and for an
+    /// object that is not an object; a line that is not a watch event throws <see cref="ApiJsonException"/>.
+    /// </summary>
+    internal static (WatchEventType, ApiObject<T>)? ReadEvent<T>(ApiKind<T> kind, string line, Action<Exception> onError)
+        where T : class
+    {
+        var bytes = Encoding.UTF8.GetBytes(line);
+        var c = new JsonCursor(bytes);
+        string? typeText = null;
+        var objectAt = -1;
+        if (c.EnterObject())
+        {
+            while (c.NextProperty(out var name, out var escaped))
+            {
+                if (JsonCursor.NameIs(name, escaped, "type"u8))
+                {
+                    typeText = c.ReadString();
+                }
+                else if (JsonCursor.NameIs(name, escaped, "object"u8))
+                {
+                    // Read once the type is known (the API server sends it first; JSON does not promise it).
+                    objectAt = c.Position;
+                    c.SkipValue();
+                }
+                else
+                {
+                    c.SkipValue();
+                }
+            }
+        }
+        c.End();
+        if (typeText is null || objectAt < 0)
+        {
+            throw new ApiJsonException("not a watch event: " + (line.Length > 100 ? line[..100] : line));
+        }
+        var type = typeText switch
+        {
+            "ADDED" => WatchEventType.Added,
+            "MODIFIED" => WatchEventType.Modified,
+            "DELETED" => WatchEventType.Deleted,
+            "BOOKMARK" => WatchEventType.Bookmark,
+            "ERROR" => WatchEventType.Error,
+            _ => throw new ApiJsonException($"unknown watch event type \"{typeText}\""),
+        };
+        c.Position = objectAt;
+        if (type == WatchEventType.Error)
+        {
+            onError(ApiObjectReader.Status(ref c));
+            return null;
+        }
+        return kind.Read(ref c) is { } item ? (type, item) : null;
+    }
     public void Dispose() => _http.Dispose();
 
     private async Task<KubeHttpResponse> SendAsync(string pathAndQuery, CancellationToken cancellationToken)
     {
         var authorization = _fixedAuthorization
             ?? (_tokenFile is not null ? await _tokenFile.AuthorizationAsync(cancellationToken).ConfigureAwait(false)
-            : _tokenProvider is not null ? await ProviderAuthorizationAsync(_tokenProvider, cancellationToken).ConfigureAwait(false)
+            : _authorizationProvider is not null ? await _authorizationProvider(cancellationToken).ConfigureAwait(false)
             : null);
         var response = await _http.GetAsync(pathAndQuery, authorization, cancellationToken).ConfigureAwait(false);
         if (response.IsSuccess)
@@ -195,28 +230,17 @@ internal sealed class KubeApiClient : IDisposable
     }
 
     /// <summary>
-    /// A kubeconfig's token provider (a token file, an exec plugin). Its own method: the provider's header type
-    /// lives in System.Net.Http, which nothing else here loads.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static async Task<string> ProviderAuthorizationAsync(k8s.Authentication.ITokenProvider provider, CancellationToken cancellationToken)
-    {
-        var header = await provider.GetAuthenticationHeaderAsync(cancellationToken).ConfigureAwait(false);
-        return header.Scheme + " " + header.Parameter;
-    }
-
-    /// <summary>
     /// TLS for an https API server (in its own method, so that a plain-http endpoint never loads the TLS and X.509
     /// assemblies): the server checked against the configured CA alone, the system's roots, or not at all; the client
     /// certificate when there is one.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static Func<SslClientAuthenticationOptions> TlsOptions(KubernetesClientConfiguration config)
+    private static Func<SslClientAuthenticationOptions> TlsOptions(ApiConnection config)
     {
         // As client-go: a configured CA is the only root trusted (the system's roots are not consulted, nor
         // loaded); insecure-skip-tls-verify accepts any certificate; otherwise the system's roots.
         X509ChainPolicy? policy = null;
-        if (!config.SkipTlsVerify && config.SslCaCerts is { Count: > 0 } cas)
+        if (!config.SkipTlsVerify && config.CaCerts is { Count: > 0 } cas)
         {
             policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
             policy.CustomTrustStore.AddRange(cas);
@@ -235,10 +259,10 @@ internal sealed class KubeApiClient : IDisposable
     }
 
     /// <summary>The client certificate and key (PEM, inline base64 or files) of the configuration, or null.</summary>
-    private static X509Certificate2? ClientCertificate(KubernetesClientConfiguration config)
+    private static X509Certificate2? ClientCertificate(ApiConnection config)
     {
         var cert = Pem(config.ClientCertificateData, config.ClientCertificateFilePath);
-        var key = Pem(config.ClientCertificateKeyData, config.ClientKeyFilePath);
+        var key = Pem(config.ClientKeyData, config.ClientKeyFilePath);
         return cert is null || key is null ? null : X509Certificate2.CreateFromPem(cert, key);
 
         static string? Pem(string? base64, string? file) =>
@@ -254,9 +278,6 @@ internal sealed class KubeApiClient : IDisposable
             url.Append('&').Append(name).Append('=').Append(Uri.EscapeDataString(value));
         }
     }
-
-    private static string? StringOf(JsonElement o, string name) =>
-        o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 }
 
 /// <summary>
@@ -299,15 +320,26 @@ public sealed class KubeApiStatusException(int statusCode, string content, strin
     public string? RetryAfter { get; } = retryAfter;
 }
 
-/// <summary>One kind's collection path across all namespaces and its reader.</summary>
-internal sealed record ApiKind<T>(string Path, Func<JsonElement, T?> Read)
+/// <summary>Reads one object of a kind at the cursor (null when the value is not an object).</summary>
+internal delegate ApiObject<T>? ApiObjectRead<T>(ref JsonCursor cursor)
     where T : class;
 
-/// <summary>The four kinds DNS watches.</summary>
+/// <summary>One kind's collection path across all namespaces and its reader.</summary>
+internal sealed record ApiKind<T>(string Path, ApiObjectRead<T> Read)
+    where T : class;
+
+/// <summary>The four kinds DNS watches, read with <paramref name="logger"/> for malformed addresses.</summary>
 internal static class ApiKinds
 {
-    public static readonly ApiKind<k8s.Models.V1Service> Services = new("/api/v1/services", ApiObjectReader.Service);
-    public static readonly ApiKind<k8s.Models.V1EndpointSlice> EndpointSlices = new("/apis/discovery.k8s.io/v1/endpointslices", ApiObjectReader.EndpointSlice);
-    public static readonly ApiKind<k8s.Models.V1Namespace> Namespaces = new("/api/v1/namespaces", ApiObjectReader.Namespace);
-    public static readonly ApiKind<k8s.Models.V1Pod> Pods = new("/api/v1/pods", ApiObjectReader.Pod);
+    public static ApiKind<ServiceInfo> Services(ILogger? logger = null) =>
+        new("/api/v1/services", (ref JsonCursor c) => ApiObjectReader.Service(ref c, logger));
+
+    public static ApiKind<EndpointSliceInfo> EndpointSlices(ILogger? logger = null, bool keepPodNames = true) =>
+        new("/apis/discovery.k8s.io/v1/endpointslices", (ref JsonCursor c) => ApiObjectReader.EndpointSlice(ref c, logger, keepPodNames));
+
+    public static ApiKind<NamespaceInfo> Namespaces() =>
+        new("/api/v1/namespaces", ApiObjectReader.Namespace);
+
+    public static ApiKind<PodInfo> Pods(ILogger? logger = null) =>
+        new("/api/v1/pods", (ref JsonCursor c) => ApiObjectReader.Pod(ref c, logger));
 }

@@ -17,7 +17,8 @@ public static partial class KubeObjectConverter
     /// <summary>EndpointSlice label naming the owning service.</summary>
     public const string ServiceNameLabel = "kubernetes.io/service-name";
 
-    private static readonly IReadOnlyDictionary<string, string> NoLabels = new Dictionary<string, string>();
+    /// <summary><see cref="ServiceNameLabel"/> in UTF-8 (the API path's JSON reader).</summary>
+    internal static ReadOnlySpan<byte> ServiceNameLabelUtf8 => "kubernetes.io/service-name"u8;
 
     /// <summary>The service, or null when it has no name.</summary>
     public static ServiceInfo? ToService(V1Service? service, ILogger? logger = null)
@@ -27,12 +28,55 @@ public static partial class KubeObjectConverter
         {
             return null;
         }
-        logger ??= NullLogger.Instance;
-        var ns = NamespaceOf(meta);
         var spec = service.Spec;
-        var clusterIP = spec?.ClusterIP ?? "";
+        var ports = new List<ServicePortInfo>();
+        if (spec?.Ports is { } sp)
+        {
+            foreach (var p in sp)
+            {
+                if (p is not null)
+                {
+                    ports.Add(new ServicePortInfo(p.Name ?? "", p.Port, Protocol(p.Protocol)));
+                }
+            }
+        }
+        var ingress = new List<LoadBalancerIngressInfo>();
+        if (service.Status?.LoadBalancer?.Ingress is { } ing)
+        {
+            foreach (var i in ing)
+            {
+                if (i is not null)
+                {
+                    AddIngress(ingress, i.Ip, i.Hostname);
+                }
+            }
+        }
+        return BuildService(
+            meta.Name, NamespaceOf(meta), spec?.Type, spec?.ClusterIP, spec?.ClusterIPs, spec?.ExternalIPs, spec?.ExternalName,
+            ports, ingress, Labels(meta.Labels), logger);
+    }
+
+    /// <summary>
+    /// The service from its fields as read from a model or straight from the API's JSON (<see cref="ApiObjectReader"/>):
+    /// one set of rules for both.
+    /// </summary>
+    internal static ServiceInfo BuildService(
+        string name,
+        string ns,
+        string? type,
+        string? clusterIP,
+        IList<string>? clusterIPs,
+        IList<string>? externalIPTexts,
+        string? externalName,
+        List<ServicePortInfo> ports,
+        List<LoadBalancerIngressInfo> ingress,
+        IReadOnlyDictionary<string, string> labels,
+        ILogger? logger)
+    {
+        logger ??= NullLogger.Instance;
+        clusterIP ??= "";
         var ipTexts = new List<string>();
-        if (spec?.ClusterIPs is { Count: > 0 } ips)
+        if (clusterIPs is { Count: > 0 } ips)
         {
             foreach (var t in ips)
             {
@@ -60,11 +104,11 @@ public static partial class KubeObjectConverter
             }
             else
             {
-                LogBadAddress(logger, "service", ns, meta.Name, t);
+                LogBadAddress(logger, "service", ns, name, t);
             }
         }
         var externalIPs = new List<IPAddress>();
-        if (spec?.ExternalIPs is { } ext)
+        if (externalIPTexts is { } ext)
         {
             foreach (var t in ext)
             {
@@ -74,47 +118,33 @@ public static partial class KubeObjectConverter
                 }
                 else
                 {
-                    LogBadAddress(logger, "service", ns, meta.Name, t ?? "");
-                }
-            }
-        }
-        var ports = new List<ServicePortInfo>();
-        if (spec?.Ports is { } sp)
-        {
-            foreach (var p in sp)
-            {
-                if (p is null)
-                {
-                    continue;
-                }
-                ports.Add(new ServicePortInfo(p.Name ?? "", p.Port, Protocol(p.Protocol)));
-            }
-        }
-        var ingress = new List<LoadBalancerIngressInfo>();
-        if (service.Status?.LoadBalancer?.Ingress is { } ing)
-        {
-            foreach (var i in ing)
-            {
-                if (i is not null && (!string.IsNullOrEmpty(i.Ip) || !string.IsNullOrEmpty(i.Hostname)))
-                {
-                    ingress.Add(new LoadBalancerIngressInfo(NullIfEmpty(i.Ip), NullIfEmpty(i.Hostname)));
+                    LogBadAddress(logger, "service", ns, name, t ?? "");
                 }
             }
         }
         return new ServiceInfo
         {
-            Name = meta.Name,
+            Name = name,
             Namespace = ns,
-            Type = string.IsNullOrEmpty(spec?.Type) ? "ClusterIP" : spec.Type,
+            Type = string.IsNullOrEmpty(type) ? "ClusterIP" : type,
             ClusterIP = clusterIP,
             ClusterIPs = ipTexts.ToArray(),
             ClusterIPAddresses = addresses.ToArray(),
-            ExternalName = NullIfEmpty(spec?.ExternalName),
+            ExternalName = NullIfEmpty(externalName),
             Ports = SharedPorts.Intern(ports.ToArray()),
             ExternalIPs = externalIPs.Count == 0 ? [] : externalIPs.ToArray(),
             LoadBalancerIngress = ingress.Count == 0 ? [] : ingress.ToArray(),
-            Labels = Labels(meta),
+            Labels = labels,
         };
+    }
+
+    /// <summary>A load-balancer ingress entry, unless it has neither an IP nor a hostname.</summary>
+    internal static void AddIngress(List<LoadBalancerIngressInfo> ingress, string? ip, string? hostname)
+    {
+        if (!string.IsNullOrEmpty(ip) || !string.IsNullOrEmpty(hostname))
+        {
+            ingress.Add(new LoadBalancerIngressInfo(NullIfEmpty(ip), NullIfEmpty(hostname)));
+        }
     }
 
     /// <summary>
@@ -131,7 +161,7 @@ public static partial class KubeObjectConverter
         }
         logger ??= NullLogger.Instance;
         var ns = NamespaceOf(meta);
-        var addressType = string.IsNullOrEmpty(slice.AddressType) ? "IPv4" : slice.AddressType;
+        var addressType = AddressType(slice.AddressType);
         // An array filled in place (a List of the EndpointInfo struct would be framework code compiled at start-up).
         var endpoints = slice.Endpoints is { Count: > 0 } all ? new EndpointInfo[all.Count] : [];
         var count = 0;
@@ -139,43 +169,13 @@ public static partial class KubeObjectConverter
         {
             foreach (var e in eps)
             {
-                if (e is null)
+                if (e is not null)
                 {
-                    continue;
+                    endpoints[count++] = BuildEndpoint(
+                        ns, meta.Name, addressType, e.Addresses, e.Hostname, e.TargetRef?.Name, e.TargetRef?.Kind, e.NodeName, e.Zone,
+                        e.Conditions?.Ready, keepPodNames, logger);
                 }
-                var texts = new List<string>(1);
-                if (e.Addresses is { } a)
-                {
-                    foreach (var t in a)
-                    {
-                        if (string.IsNullOrEmpty(t))
-                        {
-                            continue;
-                        }
-                        texts.Add(t);
-                        if (!IpText.TryParseV4(t, out _) && !TryParseIP(t, out _) && addressType != "FQDN")
-                        {
-                            LogBadAddress(logger, "endpointslice", ns, meta.Name, t);
-                        }
-                    }
-                }
-                endpoints[count++] = new EndpointInfo
-                {
-                    AddressTexts = texts,
-                    Hostname = NullIfEmpty(e.Hostname),
-                    TargetRefName = keepPodNames ? NullIfEmpty(e.TargetRef?.Name) : null,
-                    TargetRefKind = NullIfEmpty(e.TargetRef?.Kind),
-                    NodeName = NullIfEmpty(e.NodeName),
-                    Zone = NullIfEmpty(e.Zone),
-                    Ready = e.Conditions?.Ready ?? true,
-                };
             }
-        }
-        if (count < endpoints.Length)
-        {
-            var trimmed = new EndpointInfo[count];
-            Array.Copy(endpoints, trimmed, count);
-            endpoints = trimmed;
         }
         var ports = new List<ServicePortInfo>();
         if (slice.Ports is { } ps)
@@ -188,16 +188,76 @@ public static partial class KubeObjectConverter
                 }
             }
         }
+        var labels = meta.Labels;
+        var service = labels is not null && labels.TryGetValue(ServiceNameLabel, out var svc) && svc is not null ? svc : "";
+        return BuildEndpointSlice(meta.Name, ns, service, addressType, endpoints, count, ports);
+    }
+
+    /// <summary>An EndpointSlice's addressType, IPv4 when empty.</summary>
+    internal static string AddressType(string? addressType) => string.IsNullOrEmpty(addressType) ? "IPv4" : addressType;
+
+    /// <summary>One endpoint of a slice (malformed addresses are kept as written and logged, as CoreDNS keeps them).</summary>
+    internal static EndpointInfo BuildEndpoint(
+        string ns,
+        string sliceName,
+        string addressType,
+        IList<string>? addresses,
+        string? hostname,
+        string? targetRefName,
+        string? targetRefKind,
+        string? nodeName,
+        string? zone,
+        bool? ready,
+        bool keepPodNames,
+        ILogger logger)
+    {
+        var texts = new List<string>(1);
+        if (addresses is not null)
+        {
+            foreach (var t in addresses)
+            {
+                if (string.IsNullOrEmpty(t))
+                {
+                    continue;
+                }
+                texts.Add(t);
+                if (!IpText.TryParseV4(t, out _) && !TryParseIP(t, out _) && addressType != "FQDN")
+                {
+                    LogBadAddress(logger, "endpointslice", ns, sliceName, t);
+                }
+            }
+        }
+        return new EndpointInfo
+        {
+            AddressTexts = texts,
+            Hostname = NullIfEmpty(hostname),
+            TargetRefName = keepPodNames ? NullIfEmpty(targetRefName) : null,
+            TargetRefKind = NullIfEmpty(targetRefKind),
+            NodeName = NullIfEmpty(nodeName),
+            Zone = NullIfEmpty(zone),
+            Ready = ready ?? true,
+        };
+    }
+
+    /// <summary>The slice from its parts: the first <paramref name="count"/> of <paramref name="endpoints"/>, the ports (none: the -1 sentinel).</summary>
+    internal static EndpointSliceInfo BuildEndpointSlice(
+        string name, string ns, string serviceName, string addressType, EndpointInfo[] endpoints, int count, List<ServicePortInfo> ports)
+    {
+        if (count < endpoints.Length)
+        {
+            var trimmed = new EndpointInfo[count];
+            Array.Copy(endpoints, trimmed, count);
+            endpoints = trimmed;
+        }
         if (ports.Count == 0)
         {
             ports.Add(new ServicePortInfo("", -1, "TCP"));
         }
-        var labels = meta.Labels;
         return new EndpointSliceInfo
         {
-            Name = meta.Name,
+            Name = name,
             Namespace = ns,
-            ServiceName = labels is not null && labels.TryGetValue(ServiceNameLabel, out var svc) && svc is not null ? svc : "",
+            ServiceName = serviceName,
             AddressType = addressType,
             Endpoints = endpoints,
             Ports = SharedPorts.Intern(ports.ToArray()),
@@ -212,7 +272,13 @@ public static partial class KubeObjectConverter
         {
             return null;
         }
-        var ipText = pod.Status?.PodIP ?? "";
+        return BuildPod(meta.Name, NamespaceOf(meta), pod.Status?.PodIP, pod.Status?.Phase, meta.DeletionTimestamp is not null, Labels(meta.Labels), logger);
+    }
+
+    /// <summary>The pod from its fields (a malformed podIP is kept as text, without an address, and logged).</summary>
+    internal static PodInfo BuildPod(string name, string ns, string? podIP, string? phase, bool terminating, IReadOnlyDictionary<string, string> labels, ILogger? logger)
+    {
+        var ipText = podIP ?? "";
         IPAddress? ip = null;
         if (ipText.Length > 0)
         {
@@ -222,18 +288,18 @@ public static partial class KubeObjectConverter
             }
             else
             {
-                LogBadAddress(logger ?? NullLogger.Instance, "pod", NamespaceOf(meta), meta.Name, ipText);
+                LogBadAddress(logger ?? NullLogger.Instance, "pod", ns, name, ipText);
             }
         }
         return new PodInfo
         {
-            Name = meta.Name,
-            Namespace = NamespaceOf(meta),
+            Name = name,
+            Namespace = ns,
             PodIP = ipText,
             PodIPAddress = ip,
-            Phase = pod.Status?.Phase ?? "",
-            Terminating = meta.DeletionTimestamp is not null,
-            Labels = Labels(meta),
+            Phase = phase ?? "",
+            Terminating = terminating,
+            Labels = labels,
         };
     }
 
@@ -245,7 +311,7 @@ public static partial class KubeObjectConverter
         {
             return null;
         }
-        return new NamespaceInfo { Name = meta.Name, Labels = Labels(meta) };
+        return new NamespaceInfo { Name = meta.Name, Labels = Labels(meta.Labels) };
     }
 
     /// <summary>Parses an IP address the way Go's net.ParseIP accepts it: dotted quad or IPv6 text, no zone, no port.</summary>
@@ -279,16 +345,22 @@ public static partial class KubeObjectConverter
         return true;
     }
 
-    internal static string NamespaceOf(V1ObjectMeta? meta) =>
-        string.IsNullOrEmpty(meta?.NamespaceProperty) ? "default" : meta.NamespaceProperty;
+    internal static string NamespaceOf(V1ObjectMeta? meta) => NamespaceOf(meta?.NamespaceProperty);
 
-    private static string Protocol(string? p) => string.IsNullOrEmpty(p) ? "TCP" : p;
+    /// <summary>An object's namespace, <c>default</c> when it has none.</summary>
+    internal static string NamespaceOf(string? ns) => string.IsNullOrEmpty(ns) ? "default" : ns;
+
+    /// <summary>A port's protocol, TCP when empty.</summary>
+    internal static string Protocol(string? p) => string.IsNullOrEmpty(p) ? "TCP" : p;
 
     private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 
-    private static IReadOnlyDictionary<string, string> Labels(V1ObjectMeta meta)
+    /// <summary>The shared empty label set.</summary>
+    internal static IReadOnlyDictionary<string, string> NoLabels { get; } = new Dictionary<string, string>();
+
+    private static IReadOnlyDictionary<string, string> Labels(IDictionary<string, string>? labels)
     {
-        if (meta.Labels is not { Count: > 0 } l)
+        if (labels is not { Count: > 0 } l)
         {
             return NoLabels;
         }

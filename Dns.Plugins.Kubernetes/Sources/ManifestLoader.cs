@@ -22,6 +22,20 @@ public static class ManifestLoader
     /// <summary>Extensions read from a directory.</summary>
     public static readonly IReadOnlyList<string> Extensions = [".yaml", ".yml", ".json"];
 
+    /// <summary>Whether a file of a watched directory is read (its extension, in any case, is one of <see cref="Extensions"/>).</summary>
+    public static bool IsManifestFile(string fileName)
+    {
+        var ext = Path.GetExtension(fileName);
+        foreach (var e in Extensions)
+        {
+            if (string.Equals(e, ext, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /// <summary>The files <paramref name="path"/> stands for, sorted (throws <see cref="ManifestException"/> when it does not exist).</summary>
     public static IReadOnlyList<string> Files(string path)
     {

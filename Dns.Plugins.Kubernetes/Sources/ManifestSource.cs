@@ -113,7 +113,7 @@ public sealed partial class ManifestSource : IClusterSource
         var name = System.IO.Path.GetFileName(path);
         var relevant = name.StartsWith("..", StringComparison.Ordinal)
             || string.Equals(path, _path, StringComparison.Ordinal)
-            || (Directory.Exists(_path) && ManifestLoader.Extensions.Contains(System.IO.Path.GetExtension(name), StringComparer.OrdinalIgnoreCase));
+            || (Directory.Exists(_path) && ManifestLoader.IsManifestFile(name));
         if (relevant)
         {
             _signal.Release();

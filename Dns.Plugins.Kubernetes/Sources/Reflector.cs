@@ -1,15 +1,13 @@
 using System.Net;
-using System.Text.Json;
 using Dns.Core.Metrics;
 using Dns.Plugins.Kubernetes.Data;
-using k8s;
-using k8s.Models;
 using Microsoft.Extensions.Logging;
 
 namespace Dns.Plugins.Kubernetes.Sources;
 
 /// <summary>One page of a LIST: its items, the list's resourceVersion and the continue token ("" or null at the end).</summary>
-internal readonly record struct ListPage<TObject>(IList<TObject>? Items, string? ResourceVersion, string? Continue);
+internal readonly record struct ListPage<TItem>(IList<ApiObject<TItem>>? Items, string? ResourceVersion, string? Continue)
+    where TItem : class;
 
 /// <summary>
 /// Keeps an in-memory copy of one resource kind in step with the API server, the way client-go's reflector does
@@ -18,14 +16,12 @@ internal readonly record struct ListPage<TObject>(IList<TObject>? Items, string?
 /// deletions missed while disconnected disappear (coredns/coredns#3879). Failures back off exponentially with jitter;
 /// a watchdog restarts a watch that went silent. Only converted items are stored, never whole objects.
 /// </summary>
-internal sealed partial class Reflector<TObject, TItem>
-    where TObject : class, IKubernetesObject<V1ObjectMeta>
+internal sealed partial class Reflector<TItem>
     where TItem : class
 {
     private readonly string _resource;
-    private readonly Func<string?, int, CancellationToken, Task<ListPage<TObject>>> _list;
-    private readonly Func<string, int, Action<Exception>, CancellationToken, IAsyncEnumerable<(WatchEventType, TObject)>> _watch;
-    private readonly Func<TObject, TItem?> _convert;
+    private readonly Func<string?, int, CancellationToken, Task<ListPage<TItem>>> _list;
+    private readonly Func<string, int, Action<Exception>, CancellationToken, IAsyncEnumerable<(WatchEventType, ApiObject<TItem>)>> _watch;
     private readonly Func<TItem, TItem, bool> _same;
     private readonly ReflectorTiming _timing;
     private readonly ILogger _logger;
@@ -47,9 +43,8 @@ internal sealed partial class Reflector<TObject, TItem>
 
     public Reflector(
         string resource,
-        Func<string?, int, CancellationToken, Task<ListPage<TObject>>> list,
-        Func<string, int, Action<Exception>, CancellationToken, IAsyncEnumerable<(WatchEventType, TObject)>> watch,
-        Func<TObject, TItem?> convert,
+        Func<string?, int, CancellationToken, Task<ListPage<TItem>>> list,
+        Func<string, int, Action<Exception>, CancellationToken, IAsyncEnumerable<(WatchEventType, ApiObject<TItem>)>> watch,
         Func<TItem, TItem, bool> same,
         ReflectorTiming timing,
         ILogger logger,
@@ -59,7 +54,6 @@ internal sealed partial class Reflector<TObject, TItem>
         _resource = resource;
         _list = list;
         _watch = watch;
-        _convert = convert;
         _same = same;
         _timing = timing;
         _logger = logger;
@@ -188,9 +182,9 @@ internal sealed partial class Reflector<TObject, TItem>
                     retryAfter = RetryAfter(e);
                 }
             }
-            catch (JsonException e)
+            catch (ApiJsonException e)
             {
-                // KubernetesClient 21 lets a malformed watch line end the enumeration: rewatch from the last good
+                // A malformed watch line ends the enumeration (KubeApiClient.WatchAsync): rewatch from the last good
                 // resourceVersion after a pause (a LIST body that does not parse lands here too).
                 CountError();
                 LogBadWatchLine(_logger, _resource, e.Message);
@@ -238,9 +232,9 @@ internal sealed partial class Reflector<TObject, TItem>
             {
                 foreach (var o in items)
                 {
-                    if (o?.Metadata is { } meta && _convert(o) is { } item)
+                    if (o.Item is { } item)
                     {
-                        fresh[Key(meta)] = item;
+                        fresh[Key(o)] = item;
                     }
                 }
             }
@@ -292,9 +286,9 @@ internal sealed partial class Reflector<TObject, TItem>
         void OnError(Exception e)
         {
             Volatile.Write(ref lastActivity, _time.GetTimestamp());
-            if (e is KubernetesException ke)
+            if (e is KubeWatchErrorException ke)
             {
-                if (ke.Status?.Code == (int)HttpStatusCode.Gone)
+                if (ke.Code == (int)HttpStatusCode.Gone)
                 {
                     expired = true;
                     Interlocked.Increment(ref _expired);
@@ -304,7 +298,7 @@ internal sealed partial class Reflector<TObject, TItem>
                 else
                 {
                     CountError();
-                    LogWatchStatus(_logger, _resource, ke.Status?.Code ?? 0, ke.Status?.Message ?? ke.Message);
+                    LogWatchStatus(_logger, _resource, ke.Code, ke.StatusMessage);
                 }
                 // After an ERROR event the server ends the stream; the only safe continuation is a fresh LIST.
                 relist = true;
@@ -390,25 +384,20 @@ internal sealed partial class Reflector<TObject, TItem>
         _errorMetric.Inc();
     }
 
-    private void Apply(WatchEventType type, TObject obj)
+    private void Apply(WatchEventType type, ApiObject<TItem> obj)
     {
-        var meta = obj?.Metadata;
-        if (meta is null)
+        if (!string.IsNullOrEmpty(obj.ResourceVersion))
         {
-            return;
+            ResourceVersion = obj.ResourceVersion;
         }
-        if (!string.IsNullOrEmpty(meta.ResourceVersion))
-        {
-            ResourceVersion = meta.ResourceVersion;
-        }
-        var key = Key(meta);
+        var key = Key(obj);
         bool relevant;
         int count;
         switch (type)
         {
             case WatchEventType.Added:
             case WatchEventType.Modified:
-                var item = _convert(obj!);
+                var item = obj.Item;
                 if (item is null)
                 {
                     return;
@@ -472,8 +461,8 @@ internal sealed partial class Reflector<TObject, TItem>
             ? TimeSpan.FromSeconds(seconds)
             : null;
 
-    // The namespace interned as the converted item's is, and the name the item's own string: the key adds no text.
-    private static ObjectKey Key(V1ObjectMeta meta) => new(SharedText.Intern(meta.NamespaceProperty ?? ""), meta.Name ?? "");
+    // The namespace interned (ApiObjectReader) and the name the item's own string: the key adds no text.
+    private static ObjectKey Key(ApiObject<TItem> o) => new(o.Namespace, o.Name);
 
     private static string Trim(string? s) => s is null ? "" : s.Length > 300 ? s[..300] : s;
 

@@ -62,3 +62,17 @@ public sealed class CoreDnsLoggerProvider : ILoggerProvider
         }
     }
 }
+
+/// <summary>The server's logger factory: every category through one <see cref="CoreDnsLoggerProvider"/>.</summary>
+public sealed class CoreDnsLoggerFactory(CoreDnsLoggerProvider provider) : ILoggerFactory
+{
+    /// <inheritdoc/>
+    public ILogger CreateLogger(string categoryName) => provider.CreateLogger(categoryName);
+
+    /// <summary>Not supported: the server writes CoreDNS's log format only.</summary>
+    public void AddProvider(ILoggerProvider provider) =>
+        throw new NotSupportedException("the server's log has one format (CoreDNS's); no other logger provider can be added");
+
+    /// <inheritdoc/>
+    public void Dispose() => provider.Dispose();
+}

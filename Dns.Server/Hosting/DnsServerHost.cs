@@ -136,7 +136,7 @@ public sealed partial class DnsServerHost : IAsyncDisposable
             {
                 foreach (var a in rt.Block.Addresses)
                 {
-                    var g = _current.Groups.Find(x => x.Router.Zones.Contains(a.Zone) && x.ConfiguredPort == a.EffectivePort(_options.DefaultPort));
+                    var g = _current.Groups.Find(x => x.Router.Serves(a.Zone) && x.ConfiguredPort == a.EffectivePort(_options.DefaultPort));
                     _options.Output.WriteLine($"{a.Zone}:{g?.BoundPort ?? a.EffectivePort(_options.DefaultPort)}");
                 }
             }
@@ -327,7 +327,7 @@ public sealed partial class DnsServerHost : IAsyncDisposable
             catch (System.Net.Sockets.SocketException e)
             {
                 set.Dispose();
-                throw new InvalidOperationException($"listen tcp/udp {string.Join(",", addresses.Select(a => a.ToString()))} port {g.ConfiguredPort}: {e.Message}", e);
+                throw new InvalidOperationException($"listen tcp/udp {string.Join(",", addresses)} port {g.ConfiguredPort}: {e.Message}", e);
             }
         }
     }

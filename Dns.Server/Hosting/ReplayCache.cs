@@ -90,7 +90,7 @@ internal sealed class ReplayCache
         {
             return;
         }
-        var counters = ctx.ReplayCounters is { Count: > 0 } list ? [.. list] : Array.Empty<Counter>();
+        var counters = ctx.ReplayCounters is { Count: > 0 } list ? Dns.Core.Lists.ToArray(list) : Array.Empty<Counter>();
         _lookup[packet[2..]] = new Entry(reply.ToArray(), epoch, family, counters, handler.ReplayMetrics?.Prepare(ctx), ctx.ReplayClock, ctx.ReplayUntilTicks, shuffle);
     }
 

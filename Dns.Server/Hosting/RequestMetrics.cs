@@ -34,8 +34,10 @@ internal sealed class RequestMetrics
             _zones[z] = new ZoneReporter(metrics, server, z);
         }
         _dropped = new ZoneReporter(metrics, server, Dropped);
-        _keys = [.. _zones.Keys];
-        _reporters = [.. _zones.Values];
+        _keys = new string[_zones.Count];
+        _zones.Keys.CopyTo(_keys, 0);
+        _reporters = new ZoneReporter[_zones.Count];
+        _zones.Values.CopyTo(_reporters, 0);
     }
 
     /// <summary>Zones reported (blocks with <c>prometheus</c>).</summary>

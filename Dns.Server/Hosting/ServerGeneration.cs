@@ -176,7 +176,7 @@ internal sealed class ServerGeneration
                 var group = groups.Find(g => g.ConfiguredPort == port && g.BindKey == binds);
                 if (group is null)
                 {
-                    group = new ListenerGroup(port, binds, rt.Config.BindAddresses.Count == 0 ? null : [.. rt.Config.BindAddresses]);
+                    group = new ListenerGroup(port, binds, rt.Config.BindAddresses.Count == 0 ? null : new List<System.Net.IPAddress>(rt.Config.BindAddresses));
                     groups.Add(group);
                 }
                 if (!group.Router.TryAdd(a.Zone, rt) && !ReferenceEquals(group.Router.Match(DnsName.Parse(a.Zone), out _), rt))

@@ -22,7 +22,7 @@ internal sealed class CachePlugin : IDnsPlugin, IReplaySafe
         _o = options;
         _metrics = metrics;
         _time = time;
-        _zones = [.. options.Zones];
+        _zones = Dns.Core.Lists.ToArray(options.Zones);
         var labels = new string[_zones.Length];
         for (var i = 0; i < labels.Length; i++)
         {

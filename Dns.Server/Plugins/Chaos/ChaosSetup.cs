@@ -34,7 +34,7 @@ internal sealed class ChaosSetup : IPluginSetup
         {
             authors.Add(Trim(args[i]));
         }
-        return new ChaosOptions(Trim(args[0]), [.. authors]);
+        return new ChaosOptions(Trim(args[0]), new List<string>(authors));
     }
 
     // A TXT character-string holds at most 255 octets (RFC 1035 §3.3).

@@ -21,8 +21,8 @@ internal sealed class HostsPlugin : IDnsPlugin, IReplaySafe
     {
         _options = options;
         _data = data;
-        _origins = [.. options.Origins];
-        _fallthrough = options.Fallthrough is null ? null : [.. options.Fallthrough];
+        _origins = Dns.Core.Lists.ToArray(options.Origins);
+        _fallthrough = options.Fallthrough is null ? null : Dns.Core.Lists.ToArray(options.Fallthrough);
     }
 
     public string Name => "hosts";

@@ -66,7 +66,15 @@ internal sealed class LoopSetup : IPluginSetup
             return;
         }
         var port = block.Addresses[0].EffectivePort(generation.DefaultPort);
-        var bind = generation.Blocks.FirstOrDefault(b => ReferenceEquals(b.Block, block))?.Config.BindAddresses;
+        IReadOnlyList<System.Net.IPAddress>? bind = null;
+        foreach (var b in generation.Blocks)
+        {
+            if (ReferenceEquals(b.Block, block))
+            {
+                bind = b.Config.BindAddresses;
+                break;
+            }
+        }
         plugin.Address = bind is { Count: > 0 } ? new System.Net.IPEndPoint(bind[0], port).ToString() : ":" + port.ToString(CultureInfo.InvariantCulture);
         await new LoopProbe(plugin, time: time).RunAsync(target, generation.Retired).ConfigureAwait(false);
     }

@@ -9,9 +9,9 @@ using k8s.Models;
 namespace Dns.Plugins.Kubernetes.Tests.Sources;
 
 /// <summary>
-/// The API path reads objects without KubernetesJson (<see cref="ApiObjectReader"/>): every field DNS answers from
-/// must come out as KubernetesJson reads it, from objects shaped as the API server sends them (managed fields, a
-/// pod spec, conditions, timestamps ...).
+/// The API path reads objects without KubernetesClient's models (<see cref="ApiObjectReader"/>): every field DNS
+/// answers from must come out as KubernetesJson and <see cref="KubeObjectConverter"/> read it, from objects shaped as
+/// the API server sends them (managed fields, a pod spec, conditions, timestamps ...).
 /// </summary>
 public sealed class ApiObjectReaderTests
 {
@@ -69,9 +69,9 @@ public sealed class ApiObjectReaderTests
     [Fact]
     public void Service_AsTheApiServerSendsIt_ReadsAsKubernetesJsonDoes()
     {
-        var fallbacks = ApiObjectReader.Fallbacks;
-        var ours = KubeObjectConverter.ToService(ApiObjectReader.Service(Parse(ServiceJson)))!;
-        Assert.Equal(fallbacks, ApiObjectReader.Fallbacks);
+        var read = Service((ServiceJson))!;
+        Assert.Equal(("shop", "web", "48213"), (read.Namespace, read.Name, read.ResourceVersion));
+        var ours = read.Item!;
         var reference = KubeObjectConverter.ToService(KubernetesJson.Deserialize<V1Service>(ServiceJson))!;
         Assert.Equal(Describe(reference), Describe(ours));
         Assert.Equal(["10.96.7.7", "fd00:10:96::7"], ours.ClusterIPs);
@@ -85,31 +85,31 @@ public sealed class ApiObjectReaderTests
     [Fact]
     public void EndpointSlice_AsTheApiServerSendsIt_ReadsAsKubernetesJsonDoes()
     {
-        var fallbacks = ApiObjectReader.Fallbacks;
         foreach (var keepPodNames in new[] { true, false })
         {
-            var ours = KubeObjectConverter.ToEndpointSlice(ApiObjectReader.EndpointSlice(Parse(SliceJson)), null, keepPodNames)!;
-            Assert.Equal(fallbacks, ApiObjectReader.Fallbacks);
+            var read = Slice(SliceJson, keepPodNames)!;
+            Assert.Equal(("shop", "web-abcde", "48214"), (read.Namespace, read.Name, read.ResourceVersion));
+            var ours = read.Item!;
             var reference = KubeObjectConverter.ToEndpointSlice(KubernetesJson.Deserialize<V1EndpointSlice>(SliceJson), null, keepPodNames)!;
             Assert.Equal(Describe(reference), Describe(ours));
             Assert.Equal("web", ours.ServiceName);
             Assert.Equal(3, ours.Endpoints.Count);
             Assert.Equal(keepPodNames ? "web-0" : null, ours.Endpoints[0].TargetRefName);
+            Assert.False(ours.Endpoints[1].Ready);
+            Assert.True(ours.Endpoints[2].Ready);
         }
     }
 
     [Fact]
     public void Pod_WithSpecAndDeletionTimestamp_IsReadAsTerminating()
     {
-        var fallbacks = ApiObjectReader.Fallbacks;
-        var ours = KubeObjectConverter.ToPod(ApiObjectReader.Pod(Parse(PodJson)))!;
-        Assert.Equal(fallbacks, ApiObjectReader.Fallbacks);
+        var ours = Pod((PodJson))!.Item!;
         var reference = KubeObjectConverter.ToPod(KubernetesJson.Deserialize<V1Pod>(PodJson))!;
         Assert.Equal(Describe(reference), Describe(ours));
         Assert.True(ours.Terminating);
         Assert.Equal("10.244.1.5", ours.PodIP);
 
-        var live = KubeObjectConverter.ToPod(ApiObjectReader.Pod(Parse(PodJson.Replace("\"deletionTimestamp\":\"2026-01-02T04:00:00Z\",", ""))))!;
+        var live = Pod((PodJson.Replace("\"deletionTimestamp\":\"2026-01-02T04:00:00Z\",", "")))!.Item!;
         Assert.False(live.Terminating);
         Assert.Equal("Running", live.Phase);
     }
@@ -117,43 +117,59 @@ public sealed class ApiObjectReaderTests
     [Fact]
     public void Namespace_AsTheApiServerSendsIt_ReadsAsKubernetesJsonDoes()
     {
-        var fallbacks = ApiObjectReader.Fallbacks;
-        var ours = KubeObjectConverter.ToNamespace(ApiObjectReader.Namespace(Parse(NamespaceJson)))!;
-        Assert.Equal(fallbacks, ApiObjectReader.Fallbacks);
+        var read = Namespace((NamespaceJson))!;
+        Assert.Equal(("", "shop", "12"), (read.Namespace, read.Name, read.ResourceVersion));
+        var ours = read.Item!;
         Assert.Equal("shop", ours.Name);
         Assert.Equal(2, ours.Labels.Count);
         Assert.Equal("a", ours.Labels["team"]);
     }
 
     [Fact]
-    public void Bookmark_KeepsItsResourceVersion()
+    public void Bookmark_KeepsItsResourceVersion_WithoutAnItem()
     {
-        var s = ApiObjectReader.Service(Parse("""{"kind":"Service","apiVersion":"v1","metadata":{"resourceVersion":"99120","creationTimestamp":null,"annotations":{"k8s.io/initial-events-end":"true"}}}"""));
-        Assert.Equal("99120", s!.Metadata.ResourceVersion);
-        Assert.Null(KubeObjectConverter.ToService(s));
+        var s = Service(("""{"kind":"Service","apiVersion":"v1","metadata":{"resourceVersion":"99120","creationTimestamp":null,"annotations":{"k8s.io/initial-events-end":"true"}}}"""));
+        Assert.Equal("99120", s!.ResourceVersion);
+        Assert.Equal("", s.Name);
+        Assert.Null(s.Item);
+        Assert.Null(Service(("[]")));
+        Assert.Null(Pod(("\"pod\"")));
     }
 
     [Fact]
-    public void KeptFieldOfAnotherJsonType_FallsBackToKubernetesJson()
+    public void NullLabelValue_ReadsAsEmpty_AsKubernetesJsonDoes()
     {
-        // A null label value: the manifest reader leaves it to KubernetesJson, which reads it as null (converted to "").
         var json = ServiceJson.Replace("\"tier\":\"front\"", "\"tier\":null");
-        var fallbacks = ApiObjectReader.Fallbacks;
-        var ours = KubeObjectConverter.ToService(ApiObjectReader.Service(Parse(json)))!;
-        Assert.Equal(fallbacks + 1, ApiObjectReader.Fallbacks);
+        var ours = Service((json))!.Item!;
         var reference = KubeObjectConverter.ToService(KubernetesJson.Deserialize<V1Service>(json))!;
         Assert.Equal(Describe(reference), Describe(ours));
         Assert.Equal("", ours.Labels["tier"]);
     }
 
     [Fact]
+    public void FieldsOfAnotherJsonType_ReadAsAbsent()
+    {
+        // The API server never sends these; a hand-made server might. They read as missing, nothing throws.
+        var ours = Service(("""
+            {"metadata":{"name":"odd","namespace":7,"labels":["x"]},
+             "spec":{"type":1,"clusterIP":["10.0.0.1"],"clusterIPs":"10.0.0.1","ports":[{"name":"p","port":"80"},5,null],"externalName":{}},
+             "status":{"loadBalancer":{"ingress":{"ip":"1.2.3.4"}}}}
+            """))!.Item!;
+        Assert.Equal("default/odd type=ClusterIP ip= ips= addrs= ext= ports=ServicePortInfo { Port = 0, Name = p, Protocol = TCP } extips= lb= labels=", Describe(ours));
+        var slice = Slice(("""
+            {"metadata":{"name":"s","namespace":"a","labels":{"kubernetes.io/service-name":3}},"addressType":null,
+             "endpoints":[{"addresses":"10.0.0.1","conditions":{"ready":"yes"}},7],"ports":[{"port":"53"}]}
+            """))!.Item!;
+        Assert.Equal("a/s svc= type=IPv4 ports=ServicePortInfo { Port = -1, Name = , Protocol = TCP } [True     ]", Describe(slice));
+    }
+
+    [Fact]
     public void Status_OfAnErrorEvent()
     {
-        var s = ApiObjectReader.Status(Parse("""{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"too old resource version: 1 (2)","reason":"Expired","code":410}"""));
+        var s = Status(("""{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"too old resource version: 1 (2)","reason":"Expired","code":410}"""));
         Assert.Equal(410, s.Code);
         Assert.Equal("Expired", s.Reason);
-        Assert.Equal("too old resource version: 1 (2)", s.Message);
-        Assert.Equal("Failure", s.Status);
+        Assert.Equal("too old resource version: 1 (2)", s.StatusMessage);
     }
 
     [Fact]
@@ -168,16 +184,16 @@ public sealed class ApiObjectReaderTests
         foreach (var s in services)
         {
             var json = KubernetesJson.Serialize(s);
-            Assert.Equal(Describe(KubeObjectConverter.ToService(s)!), Describe(KubeObjectConverter.ToService(ApiObjectReader.Service(Parse(json)))!));
+            Assert.Equal(Describe(KubeObjectConverter.ToService(s)!), Describe(Service((json))!.Item!));
         }
         var slice = KubeObjects.Slice("a", "s1-x", "s1", "10.0.0.1", "10.0.0.2", "fd00::3");
         Assert.Equal(
             Describe(KubeObjectConverter.ToEndpointSlice(slice)!),
-            Describe(KubeObjectConverter.ToEndpointSlice(ApiObjectReader.EndpointSlice(Parse(KubernetesJson.Serialize(slice))))!));
+            Describe(Slice((KubernetesJson.Serialize(slice)))!.Item!));
         var pod = KubeObjects.Pod("a", "p", "10.1.2.3");
         Assert.Equal(
             Describe(KubeObjectConverter.ToPod(pod)!),
-            Describe(KubeObjectConverter.ToPod(ApiObjectReader.Pod(Parse(KubernetesJson.Serialize(pod))))!));
+            Describe(Pod((KubernetesJson.Serialize(pod)))!.Item!));
     }
 
     [Fact]
@@ -189,23 +205,50 @@ public sealed class ApiObjectReaderTests
             "items":[{{{ServiceJson}}},{"metadata":{"name":"b","namespace":"x"},"spec":{"clusterIP":"10.96.0.9"}},{"metadata":{}}],
             "trailer":"ignored"}
             """);
-        var page = KubeApiClient.ReadPage(ApiKinds.Services, body);
+        var page = KubeApiClient.ReadPage(ApiKinds.Services(), body);
         Assert.Equal("777", page.ResourceVersion);
         Assert.Equal("tok==", page.Continue);
         Assert.Equal(3, page.Items!.Count);
-        Assert.Equal("web", page.Items[0].Metadata.Name);
-        Assert.Equal("10.96.0.9", page.Items[1].Spec.ClusterIP);
+        Assert.Equal("web", page.Items[0].Name);
+        Assert.Equal("10.96.0.9", page.Items[1].Item!.ClusterIP);
+        Assert.Null(page.Items[2].Item);
 
-        var last = KubeApiClient.ReadPage(ApiKinds.Namespaces, """{"metadata":{"resourceVersion":"8"},"items":null}"""u8.ToArray());
+        var last = KubeApiClient.ReadPage(ApiKinds.Namespaces(), """{"metadata":{"resourceVersion":"8"},"items":null}"""u8.ToArray());
         Assert.Equal("8", last.ResourceVersion);
         Assert.Null(last.Continue);
         Assert.Empty(last.Items!);
 
-        Assert.ThrowsAny<JsonException>(() => KubeApiClient.ReadPage(ApiKinds.Pods, "[]"u8.ToArray()));
-        Assert.ThrowsAny<JsonException>(() => KubeApiClient.ReadPage(ApiKinds.Pods, """{"items":[{"metadata":"""u8.ToArray()));
+        Assert.Throws<ApiJsonException>(() => KubeApiClient.ReadPage(ApiKinds.Pods(), "[]"u8.ToArray()));
+        Assert.Throws<ApiJsonException>(() => KubeApiClient.ReadPage(ApiKinds.Pods(), """{"items":[{"metadata":"""u8.ToArray()));
+        Assert.Throws<ApiJsonException>(() => KubeApiClient.ReadPage(ApiKinds.Pods(), """{"items":[]} x"""u8.ToArray()));
     }
 
-    private static JsonElement Parse(string json) => JsonDocument.Parse(json).RootElement;
+    private static ApiObject<ServiceInfo>? Service(string json) => Read(json, (ref JsonCursor c) => ApiObjectReader.Service(ref c));
+
+    private static ApiObject<EndpointSliceInfo>? Slice(string json, bool keepPodNames = true) =>
+        Read(json, (ref JsonCursor c) => ApiObjectReader.EndpointSlice(ref c, null, keepPodNames));
+
+    private static ApiObject<PodInfo>? Pod(string json) => Read(json, (ref JsonCursor c) => ApiObjectReader.Pod(ref c));
+
+    private static ApiObject<NamespaceInfo>? Namespace(string json) => Read(json, ApiObjectReader.Namespace);
+
+    private static KubeWatchErrorException Status(string json)
+    {
+        var c = new JsonCursor(Encoding.UTF8.GetBytes(json));
+        var e = ApiObjectReader.Status(ref c);
+        c.End();
+        return e;
+    }
+
+    /// <summary>One object read from the whole text, which must hold nothing else.</summary>
+    private static ApiObject<T>? Read<T>(string json, ApiObjectRead<T> read)
+        where T : class
+    {
+        var c = new JsonCursor(Encoding.UTF8.GetBytes(json));
+        var o = read(ref c);
+        c.End();
+        return o;
+    }
 
     private static string Describe(ServiceInfo s)
     {

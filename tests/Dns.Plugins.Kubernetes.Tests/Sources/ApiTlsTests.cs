@@ -107,10 +107,10 @@ public sealed class ApiTlsTests : IDisposable
             var relay = RelayAsync(proxy, api.Port, connectLine);
             var proxyUrl = "http://127.0.0.1:" + ((IPEndPoint)proxy.LocalEndpoint).Port;
             using var client = new KubeApiClient(
-                new k8s.KubernetesClientConfiguration { Host = "https://kube.internal:6443", SslCaCerts = [_ca], TlsServerName = "localhost" },
+                new ApiConnection { Host = "https://kube.internal:6443", CaCerts = [_ca], TlsServerName = "localhost" },
                 name => name == "HTTPS_PROXY" ? proxyUrl : null);
-            var page = await client.ListAsync(ApiKinds.Services, null, null, 10, CancellationToken.None);
-            Assert.Equal("a", Assert.Single(page.Items!).Metadata.Name);
+            var page = await client.ListAsync(ApiKinds.Services(), null, null, 10, CancellationToken.None);
+            Assert.Equal("a", Assert.Single(page.Items!).Name);
             Assert.Equal("CONNECT kube.internal:6443 HTTP/1.1", await connectLine.Task);
             Assert.Equal(1, api.ListCount("services"));
         }

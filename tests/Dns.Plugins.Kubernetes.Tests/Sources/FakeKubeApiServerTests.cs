@@ -72,7 +72,7 @@ public sealed class FakeKubeApiServerTests
         api.Add(Service("demo", "a", "10.96.0.1"));
         api.Add(Service("other", "b", "10.96.0.2"));
         api.Add(Namespace("demo"));
-        using var client = ClusterClientFactory.Create(new ApiSourceOptions { Endpoint = api.Url });
+        using var client = new k8s.Kubernetes(new k8s.KubernetesClientConfiguration { Host = api.Url });
         var list = await client.CoreV1.ListNamespacedServiceAsync("demo");
         Assert.Equal("a", Assert.Single(list.Items).Metadata.Name);
         var svc = await client.CoreV1.ReadNamespacedServiceAsync("b", "other");
@@ -122,9 +122,9 @@ public sealed class FakeKubeApiServerTests
     [Fact]
     public void ClusterClientFactory_BadConfiguration_ReadableError()
     {
-        var e = Assert.Throws<InvalidOperationException>(() => ClusterClientFactory.CreateConfiguration(new ApiSourceOptions { Kubeconfig = "/nonexistent/kubeconfig" }));
+        var e = Assert.Throws<InvalidOperationException>(() => ClusterClientFactory.CreateConnection(new ApiSourceOptions { Kubeconfig = "/nonexistent/kubeconfig" }));
         Assert.Contains("kubeconfig", e.Message, StringComparison.OrdinalIgnoreCase);
-        e = Assert.Throws<InvalidOperationException>(() => ClusterClientFactory.CreateConfiguration(new ApiSourceOptions { Endpoint = "https://10.0.0.1:6443", TlsCert = "/nonexistent/c.pem", TlsKey = "/nonexistent/k.pem", TlsCa = "/nonexistent/ca.pem" }));
+        e = Assert.Throws<InvalidOperationException>(() => ClusterClientFactory.CreateConnection(new ApiSourceOptions { Endpoint = "https://10.0.0.1:6443", TlsCert = "/nonexistent/c.pem", TlsKey = "/nonexistent/k.pem", TlsCa = "/nonexistent/ca.pem" }));
         Assert.Contains("ca.pem", e.Message, StringComparison.Ordinal);
     }
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Dns.Plugins.Kubernetes.Sources;
-using k8s;
+using Dns.Testing.FakeKubeApi;
 
 namespace Dns.Plugins.Kubernetes.Tests.Sources;
 
@@ -104,8 +104,8 @@ public sealed class KubeHttpTests
         const string status = """{"kind":"Status","apiVersion":"v1","status":"Failure","message":"too many requests","reason":"TooManyRequests","code":429}""";
         await using var server = RawHttpServer.Start(_ => Raw(
             $"HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json\r\nRetry-After: 7\r\nContent-Length: {status.Length}\r\n\r\n{status}"));
-        using var client = new KubeApiClient(new KubernetesClientConfiguration { Host = server.Url }, NoEnvironment);
-        var e = await Assert.ThrowsAsync<KubeApiStatusException>(() => client.ListAsync(ApiKinds.Services, null, null, 500, CancellationToken.None));
+        using var client = new KubeApiClient(new ApiConnection { Host = server.Url }, NoEnvironment);
+        var e = await Assert.ThrowsAsync<KubeApiStatusException>(() => client.ListAsync(ApiKinds.Services(), null, null, 500, CancellationToken.None));
         Assert.Equal(429, e.StatusCode);
         Assert.Equal(status, e.Content);
         Assert.Equal("7", e.RetryAfter);
@@ -122,7 +122,7 @@ public sealed class KubeHttpTests
     public void RetryAfter_SecondsTheReflectorWaits(string? header, int? seconds)
     {
         var e = new KubeApiStatusException(429, "", header);
-        Assert.Equal(seconds is { } s ? TimeSpan.FromSeconds(s) : null, Reflector<k8s.Models.V1Service, Dns.Plugins.Kubernetes.Data.ServiceInfo>.RetryAfter(e));
+        Assert.Equal(seconds is { } s ? TimeSpan.FromSeconds(s) : null, Reflector<Dns.Plugins.Kubernetes.Data.ServiceInfo>.RetryAfter(e));
     }
 
     [Fact]
@@ -130,8 +130,8 @@ public sealed class KubeHttpTests
     {
         await using var server = RawHttpServer.Start(_ => Ok("""{"kind":"ServiceList","metadata":{"resourceVersion":"5"},"items":[]}"""));
         using var client = new KubeApiClient(
-            new KubernetesClientConfiguration { Host = server.Url + "/clusters/east/", AccessToken = "t0k3n" }, NoEnvironment);
-        var page = await client.ListAsync(ApiKinds.Services, "app=dns", "next one", 500, CancellationToken.None);
+            new ApiConnection { Host = server.Url + "/clusters/east/", AccessToken = "t0k3n" }, NoEnvironment);
+        var page = await client.ListAsync(ApiKinds.Services(), "app=dns", "next one", 500, CancellationToken.None);
         Assert.Equal("5", page.ResourceVersion);
         var head = Assert.Single(server.RequestHeads);
         Assert.StartsWith("GET /clusters/east/api/v1/services?limit=500&continue=next%20one&labelSelector=app%3Ddns HTTP/1.1\r\n", head, StringComparison.Ordinal);
@@ -144,8 +144,8 @@ public sealed class KubeHttpTests
     public async Task BasicAuth_FromUsernameAndPassword()
     {
         await using var server = RawHttpServer.Start(_ => Ok("""{"items":[]}"""));
-        using var client = new KubeApiClient(new KubernetesClientConfiguration { Host = server.Url, Username = "admin", Password = "pä55" }, NoEnvironment);
-        await client.ListAsync(ApiKinds.Namespaces, null, null, 10, CancellationToken.None);
+        using var client = new KubeApiClient(new ApiConnection { Host = server.Url, Username = "admin", Password = "pä55" }, NoEnvironment);
+        await client.ListAsync(ApiKinds.Namespaces(), null, null, 10, CancellationToken.None);
         Assert.Contains("\r\nAuthorization: Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:pä55")) + "\r\n", server.RequestHeads[0], StringComparison.Ordinal);
     }
 
@@ -164,11 +164,11 @@ public sealed class KubeHttpTests
         }
         chunked.Append("0\r\n\r\n");
         await using var server = RawHttpServer.Start(_ => Raw(chunked.ToString()));
-        using var client = new KubeApiClient(new KubernetesClientConfiguration { Host = server.Url }, NoEnvironment);
+        using var client = new KubeApiClient(new ApiConnection { Host = server.Url }, NoEnvironment);
         var events = new List<(WatchEventType, string?)>();
-        await foreach (var (type, svc) in client.WatchAsync(ApiKinds.Services, null, "1", 60, e => throw e, CancellationToken.None))
+        await foreach (var (type, svc) in client.WatchAsync(ApiKinds.Services(), null, "1", 60, e => throw e, CancellationToken.None))
         {
-            events.Add((type, svc.Metadata?.ResourceVersion));
+            events.Add((type, svc.ResourceVersion));
         }
         Assert.Equal([(WatchEventType.Added, "2"), (WatchEventType.Bookmark, "3")], events);
         Assert.StartsWith("GET /api/v1/services?watch=true&allowWatchBookmarks=true&timeoutSeconds=60&resourceVersion=1 HTTP/1.1", server.RequestLines[0], StringComparison.Ordinal);
@@ -192,8 +192,8 @@ public sealed class KubeHttpTests
         // The proxy (the scripted server) receives the absolute URL of an API server it alone can reach.
         await using var proxy = RawHttpServer.Start(_ => Ok("""{"items":[]}"""));
         var env = Env(("HTTP_PROXY", $"http://user:p%40ss@127.0.0.1:{proxy.Port}"));
-        using var client = new KubeApiClient(new KubernetesClientConfiguration { Host = "http://kube.internal:8080" }, env);
-        await client.ListAsync(ApiKinds.Services, null, null, 5, CancellationToken.None);
+        using var client = new KubeApiClient(new ApiConnection { Host = "http://kube.internal:8080" }, env);
+        await client.ListAsync(ApiKinds.Services(), null, null, 5, CancellationToken.None);
         var head = Assert.Single(proxy.RequestHeads);
         Assert.StartsWith("GET http://kube.internal:8080/api/v1/services?limit=5 HTTP/1.1\r\n", head, StringComparison.Ordinal);
         Assert.Contains("\r\nHost: kube.internal:8080\r\n", head, StringComparison.Ordinal);
@@ -205,8 +205,8 @@ public sealed class KubeHttpTests
     {
         await using var proxy = RawHttpServer.Start(_ => Raw("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n", close: true));
         var env = Env(("HTTPS_PROXY", $"127.0.0.1:{proxy.Port}"));
-        using var client = new KubeApiClient(new KubernetesClientConfiguration { Host = "https://kube.internal:6443" }, env);
-        var e = await Assert.ThrowsAsync<IOException>(() => client.ListAsync(ApiKinds.Services, null, null, 5, CancellationToken.None));
+        using var client = new KubeApiClient(new ApiConnection { Host = "https://kube.internal:6443" }, env);
+        var e = await Assert.ThrowsAsync<IOException>(() => client.ListAsync(ApiKinds.Services(), null, null, 5, CancellationToken.None));
         Assert.Contains("refused CONNECT kube.internal:6443: HTTP/1.1 403 Forbidden", e.Message, StringComparison.Ordinal);
         Assert.Equal("CONNECT kube.internal:6443 HTTP/1.1", proxy.RequestLines[0]);
     }
@@ -421,8 +421,8 @@ public sealed class ServiceAccountTokenTests : IDisposable
         File.WriteAllText(_file, "eyJhbGciOi.token\n");
         await using var server = KubeHttpTests.RawHttpServer.Start(_ => new KubeHttpTests.RawReply(
             Encoding.UTF8.GetBytes("HTTP/1.1 200 OK\r\nContent-Length: 12\r\n\r\n{\"items\":[]}"), false));
-        using var client = new KubeApiClient(new KubernetesClientConfiguration { Host = server.Url, AccessToken = "stale" }, _ => null, _file);
-        await client.ListAsync(ApiKinds.Services, null, null, 5, CancellationToken.None);
+        using var client = new KubeApiClient(new ApiConnection { Host = server.Url, AccessToken = "stale", TokenFile = _file }, _ => null);
+        await client.ListAsync(ApiKinds.Services(), null, null, 5, CancellationToken.None);
         Assert.Contains("\r\nAuthorization: Bearer eyJhbGciOi.token\r\n", server.RequestHeads[0], StringComparison.Ordinal);
     }
 
@@ -440,10 +440,43 @@ public sealed class ServiceAccountTokenTests : IDisposable
     }
 
     [Fact]
-    public void InClusterTokenFile_OnlyWithoutKubeconfigOrEndpoint()
+    public void InCluster_ServiceAccountAndServiceEnvironment()
     {
-        Assert.Equal("/var/run/secrets/kubernetes.io/serviceaccount/token", ClusterClientFactory.InClusterTokenFile(new ApiSourceOptions()));
-        Assert.Null(ClusterClientFactory.InClusterTokenFile(new ApiSourceOptions { Endpoint = "https://10.0.0.1:6443" }));
-        Assert.Null(ClusterClientFactory.InClusterTokenFile(new ApiSourceOptions { Kubeconfig = "/etc/kube/config" }));
+        var dir = Directory.CreateTempSubdirectory().FullName;
+        try
+        {
+            var options = new ApiSourceOptions();
+            var env = new Dictionary<string, string?> { ["KUBERNETES_SERVICE_HOST"] = "10.96.0.1", ["KUBERNETES_SERVICE_PORT"] = "443" };
+            // No token and CA files: not in a cluster.
+            var e = Assert.Throws<InvalidOperationException>(() => ClusterClientFactory.CreateConnection(options, n => env.GetValueOrDefault(n), dir));
+            Assert.Contains("not running in a Kubernetes cluster", e.Message, StringComparison.Ordinal);
+
+            File.WriteAllText(Path.Combine(dir, "token"), "t");
+            File.WriteAllText(Path.Combine(dir, "ca.crt"), TestCertificates.CreateCa("CN=in-cluster CA").ExportCertificatePem());
+            var c = ClusterClientFactory.CreateConnection(options, n => env.GetValueOrDefault(n), dir);
+            Assert.Equal("https://10.96.0.1:443/", c.Host);
+            Assert.Equal(Path.Combine(dir, "token"), c.TokenFile);
+            Assert.Equal("CN=in-cluster CA", Assert.Single(c.CaCerts!).Subject);
+
+            env["KUBERNETES_SERVICE_HOST"] = "fd00:10:96::1";
+            env["KUBERNETES_SERVICE_PORT"] = "6443";
+            Assert.Equal("https://[fd00:10:96::1]:6443/", ClusterClientFactory.CreateConnection(options, n => env.GetValueOrDefault(n), dir).Host);
+
+            env["KUBERNETES_SERVICE_PORT"] = "https";
+            Assert.Contains("KUBERNETES_SERVICE_PORT", Assert.Throws<InvalidOperationException>(() => ClusterClientFactory.CreateConnection(options, n => env.GetValueOrDefault(n), dir)).Message, StringComparison.Ordinal);
+
+            env.Remove("KUBERNETES_SERVICE_HOST");
+            Assert.Throws<InvalidOperationException>(() => ClusterClientFactory.CreateConnection(options, n => env.GetValueOrDefault(n), dir));
+
+            // An endpoint wins over the service account: no token file.
+            env["KUBERNETES_SERVICE_HOST"] = "10.96.0.1";
+            env["KUBERNETES_SERVICE_PORT"] = "443";
+            var endpoint = ClusterClientFactory.CreateConnection(new ApiSourceOptions { Endpoint = "http://127.0.0.1:8080" }, n => env.GetValueOrDefault(n), dir);
+            Assert.Equal(("http://127.0.0.1:8080", null), (endpoint.Host, endpoint.TokenFile));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
     }
 }
