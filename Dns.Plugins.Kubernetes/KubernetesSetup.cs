@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.NetworkInformation;
 using Dns.Core.Corefile;
 using Dns.Core.Pipeline;
 using Dns.Plugins.Kubernetes.Data;
@@ -320,27 +319,17 @@ public sealed class KubernetesSetup : IPluginSetup
             }
             return list;
         }
-        try
+        foreach (var address in InterfaceAddresses.All())
         {
-            foreach (var nic in NetworkInterface.GetAllNetworkInterfaces())
+            var a = address;
+            if (a.IsIPv6LinkLocal && a.ScopeId != 0)
             {
-                foreach (var u in nic.GetIPProperties().UnicastAddresses)
-                {
-                    var a = u.Address;
-                    if (a.IsIPv6LinkLocal && a.ScopeId != 0)
-                    {
-                        a = new IPAddress(a.GetAddressBytes());
-                    }
-                    if (!IPAddress.IsLoopback(a) && !list.Contains(a))
-                    {
-                        list.Add(a);
-                    }
-                }
+                a = new IPAddress(a.GetAddressBytes());
             }
-        }
-        catch (NetworkInformationException)
-        {
-            // No interface list on this platform: the NS answer is then empty, as CoreDNS's is when net.InterfaceAddrs fails.
+            if (!IPAddress.IsLoopback(a) && !list.Contains(a))
+            {
+                list.Add(a);
+            }
         }
         return list;
     }

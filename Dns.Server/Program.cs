@@ -6,5 +6,6 @@ namespace Dns.Server;
 public static class Program
 {
     /// <summary>Runs the server; returns the process exit code.</summary>
-    public static int Main(string[] args) => ServerCommand.Run(args, Console.In, Console.Out, Console.Error);
+    public static int Main(string[] args) =>
+        ServerCommand.Run(args, StandardStreams.LazyInput(), StandardStreams.Output(1), StandardStreams.Output(2));
 }

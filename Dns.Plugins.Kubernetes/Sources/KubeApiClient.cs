@@ -32,14 +32,13 @@ internal sealed class KubeApiClient : IDisposable
     public KubeApiClient(ApiConnection config, Func<string, string?>? environment = null)
     {
         ArgumentNullException.ThrowIfNull(config);
-        if (string.IsNullOrWhiteSpace(config.Host) || !Uri.TryCreate(config.Host, UriKind.Absolute, out var host)
-            || (host.Scheme != Uri.UriSchemeHttp && host.Scheme != Uri.UriSchemeHttps))
+        if (!ApiUrl.TryParse(config.Host, out var host))
         {
             throw new InvalidOperationException($"bad API server URL \"{config.Host}\"");
         }
         _tokenFile = config.TokenFile is { } tokenFile ? new ServiceAccountToken(tokenFile) : null;
         _authorizationProvider = _tokenFile is null ? config.AuthorizationProvider : null;
-        var tls = host.Scheme == Uri.UriSchemeHttps ? TlsOptions(config) : null;
+        var tls = host.IsHttps ? TlsOptions(config) : null;
         _http = new KubeHttp(host, tls, KubeProxy.For(host, environment ?? Environment.GetEnvironmentVariable));
         _fixedAuthorization = _tokenFile is not null || _authorizationProvider is not null ? null
             : !string.IsNullOrEmpty(config.AccessToken) ? "Bearer " + config.AccessToken
@@ -275,7 +274,7 @@ internal sealed class KubeApiClient : IDisposable
     {
         if (!string.IsNullOrEmpty(value))
         {
-            url.Append('&').Append(name).Append('=').Append(Uri.EscapeDataString(value));
+            url.Append('&').Append(name).Append('=').Append(ApiUrl.Escape(value));
         }
     }
 }

@@ -34,18 +34,14 @@ internal sealed class KubeHttp : IDisposable
     /// <param name="baseUri">The API server URL (http or https), possibly with a path prefix.</param>
     /// <param name="tls">TLS options for each new connection (https: required; http: ignored).</param>
     /// <param name="proxy">The proxy to go through, or null for a direct connection (see <see cref="KubeProxy.For"/>).</param>
-    public KubeHttp(Uri baseUri, Func<SslClientAuthenticationOptions>? tls, KubeProxy? proxy = null)
+    public KubeHttp(ApiUrl baseUri, Func<SslClientAuthenticationOptions>? tls, KubeProxy? proxy = null)
     {
         ArgumentNullException.ThrowIfNull(baseUri);
-        if (baseUri.Scheme != Uri.UriSchemeHttp && baseUri.Scheme != Uri.UriSchemeHttps)
-        {
-            throw new InvalidOperationException($"API server URL \"{baseUri}\" is neither http nor https");
-        }
         _host = baseUri.DnsSafeHost;
         _port = baseUri.Port;
         _hostHeader = baseUri.IsDefaultPort ? baseUri.Host : baseUri.Host + ":" + _port.ToString(CultureInfo.InvariantCulture);
-        _pathPrefix = baseUri.AbsolutePath.TrimEnd('/');
-        _tls = baseUri.Scheme != Uri.UriSchemeHttps ? null
+        _pathPrefix = baseUri.Path.TrimEnd('/');
+        _tls = !baseUri.IsHttps ? null
             : tls ?? throw new ArgumentException("an https URL needs TLS options", nameof(tls));
         _proxy = proxy;
         // Through a proxy, plain http asks for the absolute URL; https tunnels and asks for the path.
@@ -231,11 +227,11 @@ internal sealed class KubeProxy
     public string? Authorization { get; }
 
     /// <summary>The proxy for <paramref name="target"/> from <paramref name="environment"/>, or null to connect directly.</summary>
-    public static KubeProxy? For(Uri target, Func<string, string?> environment)
+    public static KubeProxy? For(ApiUrl target, Func<string, string?> environment)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(environment);
-        var https = target.Scheme == Uri.UriSchemeHttps;
+        var https = target.IsHttps;
         var setting = https ? Any(environment, "HTTPS_PROXY", "https_proxy") : Any(environment, "HTTP_PROXY", "http_proxy");
         if (setting is null)
         {
@@ -249,14 +245,14 @@ internal sealed class KubeProxy
             return null;
         }
         var text = setting.Contains("://", StringComparison.Ordinal) ? setting : "http://" + setting;
-        if (!Uri.TryCreate(text, UriKind.Absolute, out var proxy) || proxy.Scheme != Uri.UriSchemeHttp || proxy.DnsSafeHost.Length == 0)
+        if (!ApiUrl.TryParse(text, out var proxy) || proxy.IsHttps)
         {
             throw new InvalidOperationException($"unsupported proxy \"{setting}\" (only http:// proxies are)");
         }
         string? authorization = null;
         if (proxy.UserInfo.Length > 0)
         {
-            authorization = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(Uri.UnescapeDataString(proxy.UserInfo)));
+            authorization = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(ApiUrl.Unescape(proxy.UserInfo)));
         }
         return new KubeProxy(proxy.DnsSafeHost, proxy.Port, authorization);
     }

@@ -26,8 +26,8 @@ internal sealed class BenchStats : IDisposable
     }
 
     /// <summary>Starts printing when the environment asks for it; null otherwise.</summary>
-    public static BenchStats? StartIfRequested(TextWriter output) =>
-        Environment.GetEnvironmentVariable("DNS_BENCH_STATS") == "1" ? new BenchStats(output) : null;
+    public static BenchStats? StartIfRequested(Func<TextWriter> output) =>
+        Environment.GetEnvironmentVariable("DNS_BENCH_STATS") == "1" ? new BenchStats(output()) : null;
 
     private void Print()
     {

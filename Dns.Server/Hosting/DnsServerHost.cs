@@ -120,7 +120,7 @@ public sealed partial class DnsServerHost : IAsyncDisposable
         {
             _gate.Release();
         }
-        _stats ??= BenchStats.StartIfRequested(Console.Error);
+        _stats ??= BenchStats.StartIfRequested(static () => Console.Error);
         if (_options.TrimMemoryAfterStart)
         {
             HeapTrim.Enable(TimeSpan.FromMilliseconds(500));

@@ -8,6 +8,8 @@ namespace Dns.Server.Hosting;
 /// <summary>How to build a server from a Corefile.</summary>
 public sealed class DnsServerOptions
 {
+    private TextWriter? _output;
+
     /// <summary>Port for keys without one (<c>-dns.port</c>).</summary>
     public int DefaultPort { get; init; } = 53;
 
@@ -43,8 +45,12 @@ public sealed class DnsServerOptions
     /// <summary>Suppress the start-up banner (<c>-quiet</c>).</summary>
     public bool Quiet { get; init; } = true;
 
-    /// <summary>Where the banner goes.</summary>
-    public TextWriter Output { get; init; } = Console.Out;
+    /// <summary>Where the banner goes (the console when not set).</summary>
+    public TextWriter Output
+    {
+        get => _output ??= Console.Out;
+        init => _output = value;
+    }
 
     /// <summary>
     /// After a reload, how long the replaced configuration's plugins stay up before their stop hooks run, so queries

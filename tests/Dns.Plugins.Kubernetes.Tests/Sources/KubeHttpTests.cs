@@ -17,7 +17,7 @@ public sealed class KubeHttpTests
     public async Task ContentLength_ConnectionKeptForTheNextRequest()
     {
         await using var server = RawHttpServer.Start(_ => Ok("""{"a":1}"""));
-        using var http = new KubeHttp(new Uri(server.Url), tls: null);
+        using var http = new KubeHttp(ApiUrl.Parse(server.Url), tls: null);
         Assert.Equal("""{"a":1}""", await GetStringAsync(http, "/one"));
         Assert.Equal(1, http.IdleCount);
         Assert.Equal("""{"a":1}""", await GetStringAsync(http, "/two"));
@@ -30,7 +30,7 @@ public sealed class KubeHttpTests
     {
         await using var server = RawHttpServer.Start(_ => Raw(
             "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6;name=value\r\n world\r\nA\r\n0123456789\r\n0\r\nX-Trailer: 1\r\n\r\n"));
-        using var http = new KubeHttp(new Uri(server.Url), tls: null);
+        using var http = new KubeHttp(ApiUrl.Parse(server.Url), tls: null);
         Assert.Equal("hello world0123456789", await GetStringAsync(http, "/"));
         Assert.Equal("hello world0123456789", await GetStringAsync(http, "/"));
         Assert.Equal(1, server.Connections);
@@ -40,7 +40,7 @@ public sealed class KubeHttpTests
     public async Task ConnectionClose_NotReused()
     {
         await using var server = RawHttpServer.Start(_ => Raw("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok", close: true));
-        using var http = new KubeHttp(new Uri(server.Url), tls: null);
+        using var http = new KubeHttp(ApiUrl.Parse(server.Url), tls: null);
         Assert.Equal("ok", await GetStringAsync(http, "/"));
         Assert.Equal(0, http.IdleCount);
         Assert.Equal("ok", await GetStringAsync(http, "/"));
@@ -51,7 +51,7 @@ public sealed class KubeHttpTests
     public async Task NoLengthNoChunking_BodyEndsWithTheConnection()
     {
         await using var server = RawHttpServer.Start(_ => Raw("HTTP/1.0 200 OK\r\n\r\nuntil the end", close: true));
-        using var http = new KubeHttp(new Uri(server.Url), tls: null);
+        using var http = new KubeHttp(ApiUrl.Parse(server.Url), tls: null);
         Assert.Equal("until the end", await GetStringAsync(http, "/"));
         Assert.Equal(0, http.IdleCount);
     }
@@ -62,7 +62,7 @@ public sealed class KubeHttpTests
         // The server closes every connection after its response without saying so (an idle timeout): the second GET
         // finds the kept connection closed and must go out again, once, on a fresh connection.
         await using var server = RawHttpServer.Start(_ => Raw("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", close: true));
-        using var http = new KubeHttp(new Uri(server.Url), tls: null);
+        using var http = new KubeHttp(ApiUrl.Parse(server.Url), tls: null);
         Assert.Equal("ok", await GetStringAsync(http, "/a"));
         Assert.Equal(1, http.IdleCount);
         await server.WaitForClosedAsync(1);
@@ -75,7 +75,7 @@ public sealed class KubeHttpTests
     public async Task InterimResponse_Skipped()
     {
         await using var server = RawHttpServer.Start(_ => Raw("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nbody"));
-        using var http = new KubeHttp(new Uri(server.Url), tls: null);
+        using var http = new KubeHttp(ApiUrl.Parse(server.Url), tls: null);
         Assert.Equal("body", await GetStringAsync(http, "/"));
     }
 
@@ -93,7 +93,7 @@ public sealed class KubeHttpTests
     public async Task MalformedOrTruncatedResponse_IOException(string response)
     {
         await using var server = RawHttpServer.Start(_ => Raw(response, close: true));
-        using var http = new KubeHttp(new Uri(server.Url), tls: null);
+        using var http = new KubeHttp(ApiUrl.Parse(server.Url), tls: null);
         await Assert.ThrowsAsync<IOException>(() => GetStringAsync(http, "/"));
         Assert.Equal(0, http.IdleCount);
     }
@@ -179,7 +179,7 @@ public sealed class KubeHttpTests
     public async Task Cancelled_WhileWaitingForTheResponse_ConnectionDropped()
     {
         await using var server = RawHttpServer.Start(_ => null);
-        using var http = new KubeHttp(new Uri(server.Url), tls: null);
+        using var http = new KubeHttp(ApiUrl.Parse(server.Url), tls: null);
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => http.GetAsync("/", null, cts.Token));
         Assert.Equal(0, http.IdleCount);
@@ -241,14 +241,14 @@ public sealed class KubeHttpTests
     public void ProxyFromEnvironment_AsClientGo(string target, string environment, string? expected)
     {
         var pairs = environment.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(kv => (kv.Split('=', 2)[0], kv.Split('=', 2)[1])).ToArray();
-        var proxy = KubeProxy.For(new Uri(target), Env(pairs));
+        var proxy = KubeProxy.For(ApiUrl.Parse(target), Env(pairs));
         Assert.Equal(expected, proxy is null ? null : $"{proxy.Host}:{proxy.Port}");
     }
 
     [Fact]
     public void UnsupportedProxyScheme_ReadableError()
     {
-        var e = Assert.Throws<InvalidOperationException>(() => KubeProxy.For(new Uri("https://10.96.0.1"), Env(("HTTPS_PROXY", "socks5://p:1080"))));
+        var e = Assert.Throws<InvalidOperationException>(() => KubeProxy.For(ApiUrl.Parse("https://10.96.0.1"), Env(("HTTPS_PROXY", "socks5://p:1080"))));
         Assert.Contains("socks5://p:1080", e.Message, StringComparison.Ordinal);
     }
 
