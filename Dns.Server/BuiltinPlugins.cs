@@ -23,7 +23,8 @@ public static class BuiltinPlugins
         r.Register(new Plugins.Reload.ReloadSetup());
         r.Register(new Plugins.Loop.LoopSetup());
         r.Register(new Plugins.Loadbalance.LoadbalanceSetup());
-        r.Register(new Dns.Plugins.Forward.ForwardSetup());
+        // Its own assembly, loaded only when a Corefile uses forward.
+        r.Register("forward", static () => new Dns.Plugins.Forward.ForwardSetup());
         r.Register(new Dns.Plugins.Kubernetes.KubernetesSetup());
         r.Register(new Dns.Plugins.Kubernetes.External.ExternalSetup());
         r.Register(new Plugins.Cache.CacheSetup());

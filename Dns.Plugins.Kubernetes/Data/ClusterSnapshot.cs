@@ -71,6 +71,10 @@ public sealed class ClusterSnapshot
             {
                 slicesByService.Set(sl.Namespace, sl.ServiceName, l = new List<EndpointSliceInfo>(1));
             }
+            if (_byName.TryGetValue(sl.Namespace, sl.ServiceName, out var owner) && owner.Service is { } service)
+            {
+                sl.ShareServiceName(service.Name);
+            }
             l.Add(sl);
             for (var e = 0; e < sl.Endpoints.Count; e++)
             {

@@ -20,7 +20,9 @@ internal sealed class NameTable<TValue>
             size <<= 1;
         }
         _buckets = new int[size];
-        _entries = new Entry[size];
+        // Entries exactly as many as asked for (the snapshot knows its count): a power of two would leave up to half
+        // of a large cluster's table empty (0.5 MB at 20,000 services). The buckets stay a power of two for the mask.
+        _entries = new Entry[Math.Max(capacity, 4)];
     }
 
     public int Count => _count;
@@ -92,9 +94,13 @@ internal sealed class NameTable<TValue>
 
     private void Grow()
     {
-        var size = _entries.Length * 2;
-        var entries = new Entry[size];
+        var entries = new Entry[_entries.Length * 2];
         Array.Copy(_entries, entries, _count);
+        var size = _buckets.Length;
+        while (size < entries.Length)
+        {
+            size <<= 1;
+        }
         var buckets = new int[size];
         for (var i = 0; i < _count; i++)
         {

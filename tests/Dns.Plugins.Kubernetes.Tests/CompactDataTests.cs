@@ -210,4 +210,19 @@ public class CompactDataTests
         Assert.Same(orphan, s);
         Assert.Equal("10.244.0.6", e.AddressText(0));
     }
+
+    [Fact]
+    public void Snapshot_SlicesShareTheirServicesNameString()
+    {
+        var svc = TestCluster.ClusterIP("prod", "web", ["10.96.0.5"]);
+        var label = new string("web".AsSpan());
+        var slice = new EndpointSliceInfo { Name = "web-1", Namespace = "prod", ServiceName = label, Endpoints = [TestCluster.Ep("10.244.0.5")] };
+        var otherCase = new EndpointSliceInfo { Name = "web-2", Namespace = "prod", ServiceName = "WEB", Endpoints = [TestCluster.Ep("10.244.0.7")] };
+        Assert.NotSame(svc.Name, slice.ServiceName);
+        var snap = new ClusterSnapshot([svc], [slice, otherCase], [], [], 1, synced: true);
+        Assert.Same(svc.Name, slice.ServiceName);
+        // Found without regard to case, but only the same text is shared.
+        Assert.Equal("WEB", otherCase.ServiceName);
+        Assert.Equal(2, snap.GetSlices("prod", "web").Count);
+    }
 }

@@ -55,4 +55,34 @@ public sealed class PluginOrderTests
         {
         }
     }
+
+    [Fact]
+    public void LazyRegistration_SetupCreatedOnFirstUseOnly()
+    {
+        var created = 0;
+        var registry = new PluginRegistry().Register("whoami", () =>
+        {
+            created++;
+            return new NamedSetup("whoami");
+        });
+        Assert.True(registry.Contains("whoami"));
+        Assert.Equal(["whoami"], registry.Names.ToList());
+        Assert.Equal(0, created);
+        var first = registry.Get("whoami");
+        Assert.Same(first, registry.Get("whoami"));
+        Assert.Equal(1, created);
+
+        var wrong = new PluginRegistry().Register("log", () => new NamedSetup("errors"));
+        Assert.Contains("is for 'errors'", Assert.Throws<InvalidOperationException>(() => wrong.Get("log")).Message, StringComparison.Ordinal);
+        Assert.Throws<InvalidOperationException>(() => new PluginRegistry().Register("nosuch", () => new NamedSetup("nosuch")));
+    }
+
+    private sealed class NamedSetup(string name) : IPluginSetup
+    {
+        public string Name => name;
+
+        public void Setup(SetupContext context)
+        {
+        }
+    }
 }
