@@ -10,7 +10,8 @@
 #                                     TLS=1: over HTTPS with the cluster CA and a client certificate, as in a cluster
 #   bench/run.sh startup              (e) process start -> first answer (manifests source, ReadyToRun publish), 7 cold starts
 # Env: SERVICES (default 1000), MODES (default pinned), REPEATS (default 3), DURATION (default 20),
-#      ROUNDS (k8s, stock: alternate knot and ours ROUNDS times, one run each, and report the medians).
+#      ROUNDS (k8s, stock: alternate knot and ours ROUNDS times, one run each, and report the medians;
+#      forward: the same with unbound-fwd).
 # Results: bench/results/*.json and a markdown table on stdout. Holds flock /tmp/bench.lock for timed runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -122,13 +123,29 @@ case $scenario in
     ;;
   forward)
     python3 "$WORK/peers/gen_dataset.py" --out "$DATA" >/dev/null
-    python3 "$WORK/peers/bench.py" --targets unbound-fwd,dnsmasq-fwd --out "$ROOT/bench/results/$stamp-peers-fwd.json" "${common[@]}"
     knot_conf="$WORK/knot-up.conf"
     sed -e "s#@RUN@#$WORK#g; s#@DATA@#$DATA#g; s#@PORT@#25301#g; s#@WORKERS@#1#g" "$WORK/peers/conf/knot.conf.in" > "$knot_conf"
-    mkdir -p "$WORK/db"; knotd -c "$knot_conf" >/dev/null 2>&1 & KNOT=$!
-    trap 'kill $KNOT 2>/dev/null || true' EXIT
-    ours "ours-forward-cache" "$(corefile forward)" "${common[@]}"
-    python3 "$WORK/peers/bench.py" --report "$ROOT/bench/results/$stamp-"*.json
+    mkdir -p "$WORK/db"
+    if (( ROUNDS > 1 )); then
+      # Alternating single runs, unbound-fwd then ours, as for k8s and stock. The harness's unbound-fwd target
+      # brings its own knotd backend on 25301; ours gets the same upstream, started for its run only.
+      one=(--modes "$MODES" --repeats 1 --duration "$DURATION" "${quick[@]}")
+      for ((i = 1; i <= ROUNDS; i++)); do
+        python3 "$WORK/peers/bench.py" --targets unbound-fwd --out "$ROOT/bench/results/$stamp-round$i-unbound-fwd.json" "${one[@]}"
+        knotd -c "$knot_conf" >/dev/null 2>&1 & KNOT=$!
+        trap 'kill $KNOT 2>/dev/null || true' EXIT
+        ours "ours-forward-cache" "$(corefile forward)" "${one[@]}"
+        kill "$KNOT" 2>/dev/null || true; wait "$KNOT" 2>/dev/null || true
+        mv "$ROOT/bench/results/$stamp-ours-forward-cache.json" "$ROOT/bench/results/$stamp-round$i-ours-forward-cache.json"
+      done
+      python3 bench/rounds.py unbound-fwd ours-forward-cache "$ROOT/bench/results/$stamp-round"*.json
+    else
+      python3 "$WORK/peers/bench.py" --targets unbound-fwd,dnsmasq-fwd --out "$ROOT/bench/results/$stamp-peers-fwd.json" "${common[@]}"
+      knotd -c "$knot_conf" >/dev/null 2>&1 & KNOT=$!
+      trap 'kill $KNOT 2>/dev/null || true' EXIT
+      ours "ours-forward-cache" "$(corefile forward)" "${common[@]}"
+      python3 "$WORK/peers/bench.py" --report "$ROOT/bench/results/$stamp-"*.json
+    fi
     ;;
   memory)
     for n in ${SIZES:-1000 5000 20000}; do

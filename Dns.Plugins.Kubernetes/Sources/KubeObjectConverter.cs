@@ -356,7 +356,7 @@ public static partial class KubeObjectConverter
     private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 
     /// <summary>The shared empty label set.</summary>
-    internal static IReadOnlyDictionary<string, string> NoLabels { get; } = new Dictionary<string, string>();
+    internal static IReadOnlyDictionary<string, string> NoLabels => SharedText.NoLabels;
 
     private static IReadOnlyDictionary<string, string> Labels(IDictionary<string, string>? labels)
     {
