@@ -71,10 +71,6 @@ public sealed class ClusterSnapshot
             {
                 slicesByService.Set(sl.Namespace, sl.ServiceName, l = new List<EndpointSliceInfo>(1));
             }
-            if (_byName.TryGetValue(sl.Namespace, sl.ServiceName, out var owner) && owner.Service is { } service)
-            {
-                sl.ShareServiceName(service.Name);
-            }
             l.Add(sl);
             for (var e = 0; e < sl.Endpoints.Count; e++)
             {
@@ -100,7 +96,15 @@ public sealed class ClusterSnapshot
         for (var i = 0; i < slicesByService.Count; i++)
         {
             var l = slicesByService.ValueAt(i, out var ns, out var name);
-            _byName.Set(ns, name, new ServiceEntry(_byName.TryGetValue(ns, name, out var e) ? e.Service : null, [.. l]));
+            var service = _byName.TryGetValue(ns, name, out var e) ? e.Service : null;
+            if (service is not null)
+            {
+                foreach (var sl in l)
+                {
+                    sl.ShareServiceName(service.Name);
+                }
+            }
+            _byName.Set(ns, name, new ServiceEntry(service, [.. l]));
         }
         _endpointsByIP = endpointsByIP.Build();
 

@@ -411,8 +411,7 @@ internal static class ApiObjectReader
                         while (c.NextProperty(out var key, out var keyEscaped))
                         {
                             // A null (or other non-string) value reads as "", as KubernetesClient's models read and convert it.
-                            var k = keyEscaped ? JsonCursor.Text(key, true) : System.Text.Encoding.UTF8.GetString(key);
-                            (Labels ??= new Dictionary<string, string>(StringComparer.Ordinal))[k] = c.ReadString() ?? "";
+                            (Labels ??= new Dictionary<string, string>(StringComparer.Ordinal))[JsonCursor.Text(key, keyEscaped)] = c.ReadString() ?? "";
                         }
                     }
                 }

@@ -17,9 +17,6 @@ public static partial class KubeObjectConverter
     /// <summary>EndpointSlice label naming the owning service.</summary>
     public const string ServiceNameLabel = "kubernetes.io/service-name";
 
-    /// <summary><see cref="ServiceNameLabel"/> in UTF-8 (the API path's JSON reader).</summary>
-    internal static ReadOnlySpan<byte> ServiceNameLabelUtf8 => "kubernetes.io/service-name"u8;
-
     /// <summary>The service, or null when it has no name.</summary>
     public static ServiceInfo? ToService(V1Service? service, ILogger? logger = null)
     {

@@ -45,9 +45,10 @@ public static class StandardStreams
             {
                 _file?.Write(buffer);
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                // The reader went away: as the console, lose the output rather than the server.
+                // The reader went away (EPIPE) or the descriptor is closed (EBADF, which .NET reports as
+                // UnauthorizedAccessException): as the console, lose the output rather than the server.
             }
         }
 

@@ -20,6 +20,19 @@ public sealed partial class HealthEndToEndTests
     }
 
     [Fact]
+    public async Task Process_CorefileFromStdin_ServesAndLogsToStdout()
+    {
+        await using var p = await HealthProcessRunner.StartWithStdinAsync(".:0 {\n    whoami\n    log\n}\n");
+        await p.WaitForOutputAsync("CoreDNS-", TimeSpan.FromSeconds(30));
+        var port = int.Parse(PortLine().Match(p.Output).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal("NOERROR", (await Dig.RunAsync(port, "example.org")).Status);
+        await p.WaitForOutputAsync("\"A IN example.org. udp", TimeSpan.FromSeconds(10));
+        p.Signal(SigTerm);
+        Assert.Equal(0, await p.WaitForExitAsync(TimeSpan.FromSeconds(15)));
+        Assert.Contains("[INFO] SIGTERM: Shutting down servers then terminating", p.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Process_SigTerm_LameduckKeepsServingThenExitsZero()
     {
         var http = HealthProcessRunner.FreePort();

@@ -50,6 +50,25 @@ internal sealed partial class HealthProcessRunner : IAsyncDisposable
         return new HealthProcessRunner(Process.Start(psi) ?? throw new InvalidOperationException("could not start the server"));
     }
 
+    /// <summary>Starts <c>Dns.Server -conf stdin</c> and writes <paramref name="corefile"/> to its standard input.</summary>
+    public static async Task<HealthProcessRunner> StartWithStdinAsync(string corefile)
+    {
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add(ServerDll());
+        psi.ArgumentList.Add("-conf");
+        psi.ArgumentList.Add("stdin");
+        var runner = new HealthProcessRunner(Process.Start(psi) ?? throw new InvalidOperationException("could not start the server"));
+        await runner._process.StandardInput.WriteAsync(corefile);
+        runner._process.StandardInput.Close();
+        return runner;
+    }
+
     public async Task WaitForOutputAsync(string fragment, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;

@@ -223,6 +223,25 @@ public sealed class ApiObjectReaderTests
         Assert.Throws<ApiJsonException>(() => KubeApiClient.ReadPage(ApiKinds.Pods(), """{"items":[]} x"""u8.ToArray()));
     }
 
+    [Fact]
+    public void WatchEvent_ObjectBeforeType_ReadWithItsType()
+    {
+        var errors = new List<Exception>();
+        var e = KubeApiClient.ReadEvent(ApiKinds.Services(), """{"object":{"metadata":{"name":"b","namespace":"x","resourceVersion":"9"},"spec":{"clusterIP":"10.96.0.9"}},"type":"MODIFIED"}""", errors.Add);
+        Assert.NotNull(e);
+        Assert.Equal(Dns.Plugins.Kubernetes.Sources.WatchEventType.Modified, e.Value.Item1);
+        Assert.Equal(("x", "b", "9", "10.96.0.9"), (e.Value.Item2.Namespace, e.Value.Item2.Name, e.Value.Item2.ResourceVersion, e.Value.Item2.Item!.ClusterIP));
+
+        // An ERROR's object is a Status, whichever comes first; it goes to onError, not to the caller.
+        Assert.Null(KubeApiClient.ReadEvent(ApiKinds.Services(), """{"object":{"kind":"Status","code":410,"reason":"Expired","message":"too old"},"type":"ERROR"}""", errors.Add));
+        var error = Assert.IsType<KubeWatchErrorException>(Assert.Single(errors));
+        Assert.Equal((410, "Expired", "too old"), (error.Code, error.Reason, error.StatusMessage));
+
+        Assert.Throws<ApiJsonException>(() => KubeApiClient.ReadEvent(ApiKinds.Services(), """{"type":"ADDED"}""", errors.Add));
+        Assert.Throws<ApiJsonException>(() => KubeApiClient.ReadEvent(ApiKinds.Services(), """{"type":"RESYNC","object":{}}""", errors.Add));
+        Assert.Throws<ApiJsonException>(() => KubeApiClient.ReadEvent(ApiKinds.Services(), """{"type":"ADDED","object":{}} {}""", errors.Add));
+    }
+
     private static ApiObject<ServiceInfo>? Service(string json) => Read(json, (ref JsonCursor c) => ApiObjectReader.Service(ref c));
 
     private static ApiObject<EndpointSliceInfo>? Slice(string json, bool keepPodNames = true) =>
